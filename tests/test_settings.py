@@ -1,0 +1,117 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.settings.base import search_backends_from_env
+
+
+def run_manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def clean_env(**overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    env.update(overrides)
+    return env
+
+
+def test_no_search_url_selects_database_backend():
+    assert search_backends_from_env({}) == {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    # SEARCH_ENGINE alone does nothing without an address.
+    assert search_backends_from_env({"SEARCH_ENGINE": "opensearch"})["default"]["BACKEND"] == (
+        "wagtail.search.backends.database"
+    )
+
+
+def test_elasticsearch_engine_selects_elasticsearch9_with_url():
+    config = search_backends_from_env({"SEARCH_URL": "http://search:9200", "SEARCH_ENGINE": "elasticsearch"})
+    assert config["default"]["BACKEND"] == "wagtail.search.backends.elasticsearch9"
+    assert config["default"]["URLS"] == ["http://search:9200"]
+    assert config["default"]["TIMEOUT"] == 2
+
+
+def test_elasticsearch_backend_class_is_built_from_config(settings):
+    from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
+    from wagtail.search.backends import get_search_backend
+
+    settings.WAGTAILSEARCH_BACKENDS = search_backends_from_env(
+        {"SEARCH_URL": "http://search.internal:9200", "SEARCH_ENGINE": "elasticsearch"}
+    )
+    backend = get_search_backend("default")
+    assert isinstance(backend, Elasticsearch9SearchBackend)
+    assert "search.internal" in str(backend.hosts)
+    assert "9200" in str(backend.hosts)
+
+
+def test_unknown_search_engine_is_a_clear_error():
+    with pytest.raises(ImproperlyConfigured, match="SEARCH_ENGINE must be one of elasticsearch, opensearch"):
+        search_backends_from_env({"SEARCH_URL": "http://x:9200", "SEARCH_ENGINE": "solr"})
+
+
+def test_production_without_secret_key_exits_with_one_clear_line():
+    result = run_manage("check", env=clean_env(DJANGO_SETTINGS_MODULE="newsroom.settings.production"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("newsroom: SECRET_KEY is not set; production settings refuse to start without it.")
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=clean_env(
+            DJANGO_SETTINGS_MODULE="newsroom.settings.production",
+            SECRET_KEY="x" * 20 + "-production-like-secret-key-for-the-test-0123456789",
+        ),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_time_zone_defaults_to_lagos():
+    assert settings.TIME_ZONE == os.environ.get("TIME_ZONE", "Africa/Lagos")
+    assert settings.USE_TZ is True
+
+
+def test_wagtail_tasks_stay_on_the_immediate_backend():
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+def test_celery_is_configured_for_safe_delivery():
+    from newsroom.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_serializer == "json"
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
+    expected_broker = os.environ.get("REDIS_URL") or "filesystem://"
+    assert app.conf.broker_url == expected_broker
+
+
+def test_beat_runs_the_publish_sweep_every_minute():
+    from newsroom.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start-up
+
+    entry = app.conf.beat_schedule["publish-scheduled-pages"]
+    assert entry["task"] == "home.tasks.publish_scheduled_pages"
+    assert entry["schedule"] == 60.0
+    assert "home.tasks.publish_scheduled_pages" in app.tasks
+
+
+def test_there_is_no_site_package_shadowed_by_python():
+    assert not (settings.BASE_DIR / "site").exists()
