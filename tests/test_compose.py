@@ -1,0 +1,80 @@
+"""docker-compose.yml describes the production-like stack DESIGN.md promises."""
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from django.conf import settings
+
+COMPOSE = settings.BASE_DIR / "docker-compose.yml"
+APP_SERVICES = ("web", "worker", "beat", "migrate")
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_stack_has_every_service(compose):
+    assert set(compose["services"]) == {"db", "redis", "search", "migrate", "web", "worker", "beat"}
+    assert compose["services"]["db"]["image"].startswith("postgres:16")
+    assert compose["services"]["redis"]["image"].startswith("redis:7")
+    assert ":9." in compose["services"]["search"]["image"] and "elasticsearch" in compose["services"]["search"]["image"]
+
+
+def test_backing_services_have_healthchecks(compose):
+    for name in ("db", "redis", "search"):
+        assert compose["services"][name]["healthcheck"]["test"], name
+
+
+def test_search_is_single_node_without_security_and_with_a_bounded_heap(compose):
+    env = compose["services"]["search"]["environment"]
+    assert env["discovery.type"] == "single-node"
+    assert env["xpack.security.enabled"] == "false"
+    assert "-Xmx" in env["ES_JAVA_OPTS"]
+
+
+def test_app_services_share_one_image_and_environment(compose):
+    services = compose["services"]
+    images = {services[name]["image"] for name in APP_SERVICES}
+    environments = [services[name]["environment"] for name in APP_SERVICES]
+    assert images == {"newsroom:latest"}
+    assert all(env == environments[0] for env in environments)
+    env = environments[0]
+    assert env["SEARCH_ENGINE"] == "elasticsearch"
+    assert env["DJANGO_SETTINGS_MODULE"] == "newsroom.settings.production"
+    assert env["DATABASE_URL"].startswith("postgres://") and env["REDIS_URL"].startswith("redis://")
+
+
+def test_app_services_wait_for_healthy_backing_services_and_migrations(compose):
+    for name in ("web", "worker", "beat"):
+        depends = compose["services"][name]["depends_on"]
+        for backing in ("db", "redis", "search"):
+            assert depends[backing]["condition"] == "service_healthy", (name, backing)
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+    assert "migrate" in " ".join(compose["services"]["migrate"]["command"])
+
+
+def test_commands_run_web_worker_and_beat(compose):
+    assert compose["services"]["web"]["command"][0] == "gunicorn"
+    assert compose["services"]["worker"]["command"][:4] == ["celery", "-A", "newsroom", "worker"]
+    assert compose["services"]["beat"]["command"][:4] == ["celery", "-A", "newsroom", "beat"]
+
+
+def test_data_lives_in_named_volumes(compose):
+    assert {"db-data", "redis-data", "search-data", "media"} <= set(compose["volumes"])
+
+
+def test_dockerfile_runs_as_non_root_from_the_lock():
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert dockerfile.startswith("FROM python:3.11-slim")
+    assert "pip install -r requirements.lock" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "\nUSER newsroom" in dockerfile
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="needs docker-compose (apt install docker-compose)")
+def test_compose_file_validates():
+    result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
