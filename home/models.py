@@ -1,15 +1,201 @@
 from django.db import models
-from wagtail.models import Page
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, PageChooserPanel, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from news.blocks import StandardBodyBlock
 
 
-class HomePage(Page):
-    """The site root: one per site, directly under Wagtail's tree root."""
+class HomePage(RoutablePageMixin, Page):
+    """The site root: one per site, directly under Wagtail's tree root.
+
+    It also serves the author pages (/authors/<slug>/) and tag archives
+    (/tags/<slug>/), which are not pages in the tree.
+    """
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
+    content_panels = Page.content_panels + [
+        InlinePanel(
+            "featured_stories",
+            label="Story",
+            heading="Lead and top stories",
+            help_text="The first story leads the front page. Empty slots fall back to the latest stories.",
+            max_num=7,
+        ),
+    ]
+
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        from news.models import ArticlePage
+
+        context = super().get_context(request, *args, **kwargs)
+        latest = list(ArticlePage.objects.listing()[:20])
+        picked = [
+            item.article
+            for item in self.featured_stories.select_related("article", "article__hero_image")
+            if item.article.live
+        ]
+        # Editor picks first, topped up with the latest stories not already picked.
+        picked_ids = {article.pk for article in picked}
+        top = (picked + [article for article in latest if article.pk not in picked_ids])[:7]
+        context["lead_story"] = top[0] if top else None
+        context["top_stories"] = top[1:]
+        shown = {article.pk for article in top}
+        context["latest_stories"] = [article for article in latest if article.pk not in shown][:10]
+        return context
+
+    @path("authors/<slug:slug>/", name="author")
+    def author_page(self, request, slug):
+        from news.models import ArticlePage, Author, paginate
+
+        author = get_object_or_404(Author, slug=slug)
+        articles = ArticlePage.objects.listing().filter(article_authors__author=author)
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": paginate(request, articles, 20)},
+            template="news/author_page.html",
+        )
+
+    @path("tags/<str:slug>/", name="tag")
+    def tag_page(self, request, slug):
+        from taggit.models import Tag
+
+        from news.models import ArticlePage, paginate
+
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
+            raise Http404("No such tag.")
+        articles = ArticlePage.objects.listing().filter(tags=tag)
+        return self.render(
+            request,
+            context_overrides={"tag": tag, "articles": paginate(request, articles, 20)},
+            template="news/tag_page.html",
+        )
+
+
+class HomePageFeaturedStory(Orderable):
+    home = ParentalKey(HomePage, related_name="featured_stories", on_delete=models.CASCADE)
+    article = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("article", page_type="news.ArticlePage")]
+
+
+class StandardPage(Page):
+    """About us, Disclaimer, Our Advert Rates, Privacy Policy, Terms of Use."""
+
+    body = StreamField(StandardBodyBlock(), blank=True)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "standard page"
+
+
+@register_setting(icon="cog")
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """The site's chrome: name, logo, social links, footer."""
+
+    site_name = models.CharField(max_length=100, default="Newsroom")
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    favicon = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Used when a shared page has no image of its own.",
+    )
+    facebook_url = models.URLField(blank=True)
+    x_url = models.URLField("X URL", blank=True)
+    instagram_url = models.URLField(blank=True)
+    youtube_url = models.URLField("YouTube URL", blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", blank=True)
+    telegram_url = models.URLField(blank=True)
+    whatsapp_channel_url = models.URLField("WhatsApp channel URL", blank=True)
+    copyright_line = models.CharField(max_length=200, blank=True, help_text='e.g. "© Newsroom Media Ltd."')
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("site_name"),
+                    FieldPanel("tagline"),
+                    FieldPanel("logo"),
+                    FieldPanel("favicon"),
+                    FieldPanel("default_share_image"),
+                ],
+                heading="Identity",
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("facebook_url"),
+                            FieldPanel("x_url"),
+                            FieldPanel("instagram_url"),
+                            FieldPanel("youtube_url"),
+                            FieldPanel("linkedin_url"),
+                            FieldPanel("telegram_url"),
+                            FieldPanel("whatsapp_channel_url"),
+                        ],
+                        heading="Social links",
+                    )
+                ],
+                heading="Social",
+            ),
+            ObjectList(
+                [InlinePanel("footer_links", label="Footer link"), FieldPanel("copyright_line")], heading="Footer"
+            ),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+
+    @property
+    def social_links(self):
+        """(name, url) for every social network that has an address, in display order."""
+        networks = [
+            ("Facebook", self.facebook_url),
+            ("X", self.x_url),
+            ("Instagram", self.instagram_url),
+            ("YouTube", self.youtube_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Telegram", self.telegram_url),
+            ("WhatsApp", self.whatsapp_channel_url),
+        ]
+        return [(name, url) for name, url in networks if url]
+
+
+class FooterLink(Orderable):
+    settings = ParentalKey(SiteSettings, related_name="footer_links", on_delete=models.CASCADE)
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=60, blank=True, help_text="Defaults to the page's title.")
+
+    panels = [PageChooserPanel("page"), FieldPanel("label")]
+
+    @property
+    def text(self):
+        return self.label or self.page.title
 
 
 class Lease(models.Model):

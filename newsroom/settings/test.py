@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -11,4 +13,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a real Celery worker process started by a test
     # sees the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsroom.sqlite3")}
+    # The process id keeps two test runs on one machine from sharing a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-newsroom-{os.getpid()}.sqlite3")}

@@ -1,0 +1,283 @@
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from news.blocks import ArticleBodyBlock
+
+BIO_FEATURES = ["bold", "italic", "link"]
+
+
+def paginate(request, queryset, per_page):
+    """Page `queryset` by ?page=N: junk means page 1, a page past the end is a 404."""
+    paginator = Paginator(queryset, per_page)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        number = 1
+    try:
+        return paginator.page(number)
+    except (EmptyPage, PageNotAnInteger):
+        if number == 1:
+            return paginator.page(1)
+        raise Http404("No such page of results.") from None
+
+
+class Author(index.Indexed, models.Model):
+    """A byline: reporters, columnists, contributors. Each has a public page."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author's page address.")
+    role = models.CharField(max_length=120, blank=True, help_text='e.g. "Columnist", "Judiciary Correspondent"')
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    bio = RichTextField(features=BIO_FEATURES, blank=True)
+    email = models.EmailField(blank=True)
+    x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")
+    facebook_url = models.URLField(blank=True)
+    instagram_url = models.URLField(blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", blank=True)
+    website_url = models.URLField(blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+        MultiFieldPanel(
+            [
+                FieldPanel("email"),
+                FieldPanel("x_handle"),
+                FieldPanel("facebook_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("website_url"),
+            ],
+            heading="Contact and social links",
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("role"),
+        index.FilterField("slug"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+    @property
+    def url(self):
+        return f"/authors/{self.slug}/"
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def x_url(self):
+        return f"https://x.com/{self.x_handle}" if self.x_handle else ""
+
+
+class SectionPage(Page):
+    """A section of the paper (News, Politics, Sports...). Sections nest: More → Africa."""
+
+    intro = models.TextField(blank=True, max_length=500, help_text="One or two sentences shown under the title.")
+    articles_per_page = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(5), MaxValueValidator(100)]
+    )
+
+    parent_page_types = ["home.HomePage", "news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.ArticlePage"]
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = Page.settings_panels + [FieldPanel("articles_per_page")]
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "section"
+
+    def get_articles(self):
+        """Published articles in this section and its subsections, newest first."""
+        return ArticlePage.objects.listing().descendant_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, self.get_articles(), self.articles_per_page)
+        context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
+        return context
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", "News"
+    COLUMN = "column", "Column"
+    OPINION = "opinion", "Opinion"
+    ANALYSIS = "analysis", "Analysis"
+    INTERVIEW = "interview", "Interview"
+    FEATURE = "feature", "Feature"
+    VIDEO = "video", "Video"
+    SPONSORED = "sponsored", "Sponsored"
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def listing(self):
+        """Live, public articles, newest first, with what a listing shows loaded up front."""
+        return (
+            self.live()
+            .public()
+            .select_related("hero_image")
+            .prefetch_related("article_authors__author")
+            .order_by("-display_date", "-pk")
+        )
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(
+        max_length=300,
+        help_text="The summary under the headline, at most 300 characters. Also used in listings and shares.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(max_length=120, blank=True, help_text="e.g. Photo: Ayo Bello/Newsroom")
+    byline_override = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Replaces the authors\' names in the byline, e.g. "By our Correspondent".',
+    )
+    kind = models.CharField(max_length=20, choices=ArticleKind.choices, default=ArticleKind.NEWS)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    display_date = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The date shown to readers. Leave empty to use the first publication time.",
+    )
+    is_breaking = models.BooleanField("breaking news", default=False)
+    no_ads = models.BooleanField("no ads", default=False, help_text="Show no advertising on this article.")
+    exclude_from_trending = models.BooleanField(default=False, help_text="Never list this article as trending.")
+
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+
+    content_panels = [
+        FieldPanel("title", help_text="The headline."),
+        FieldPanel("standfirst"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("is_breaking")], heading="Kind"),
+        InlinePanel("article_authors", label="Authors", min_num=1, heading="Authors"),
+        FieldPanel("byline_override"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_caption"), FieldPanel("hero_credit")], heading="Hero image"
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+        InlinePanel(
+            "corrections",
+            label="Correction",
+            heading="Corrections",
+            help_text="Dated notes shown at the end of the article.",
+        ),
+    ]
+    promote_panels = Page.promote_panels
+    settings_panels = Page.settings_panels + [
+        FieldPanel("display_date"),
+        MultiFieldPanel([FieldPanel("no_ads"), FieldPanel("exclude_from_trending")], heading="Flags"),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst", boost=3),
+        index.SearchField("body"),
+        index.RelatedFields("article_authors", [index.RelatedFields("author", [index.SearchField("name")])]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("kind"),
+        index.FilterField("display_date"),
+        index.FilterField("is_breaking"),
+    ]
+
+    objects = PageManager.from_queryset(ArticlePageQuerySet)()
+
+    class Meta:
+        verbose_name = "article"
+
+    def clean(self):
+        super().clean()
+        if self.standfirst is not None and not self.standfirst.strip():
+            raise ValidationError({"standfirst": "Write a standfirst: one or two sentences that sum up the story."})
+
+    @property
+    def date(self):
+        return self.display_date or self.first_published_at or self.latest_revision_created_at
+
+    @cached_property
+    def authors(self):
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def byline(self):
+        if self.byline_override:
+            return self.byline_override
+        names = [author.name for author in self.authors]
+        if len(names) > 1:
+            return ", ".join(names[:-1]) + " and " + names[-1]
+        return names[0] if names else ""
+
+    @cached_property
+    def section(self):
+        return self.get_parent().specific
+
+
+class ArticlePageAuthor(Orderable):
+    article = ParentalKey(ArticlePage, related_name="article_authors", on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        unique_together = [("article", "author")]
+        verbose_name = "author"
+
+    def __str__(self):
+        return str(self.author)
+
+
+class ArticleCorrection(Orderable):
+    article = ParentalKey(ArticlePage, related_name="corrections", on_delete=models.CASCADE)
+    date = models.DateField()
+    note = models.TextField(max_length=1000)
+
+    panels = [FieldPanel("date"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "correction"
+
+    def __str__(self):
+        return f"{self.date}: {self.note[:60]}"
