@@ -32,6 +32,7 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = ArticlePage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Story number {n} from the newsroom")
     slug = factory.LazyAttribute(lambda o: slugify(o.title)[:80])

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
@@ -158,6 +159,17 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
+class ArticlePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        authors = self.formsets.get("article_authors")
+        if authors is not None and authors.is_valid():
+            chosen = [form for form in authors.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+            if not chosen:
+                self.add_error(None, "Add at least one author: every article needs a byline.")
+        return cleaned_data
+
+
 class ArticlePage(Page):
     standfirst = models.TextField(
         max_length=300,
@@ -188,6 +200,7 @@ class ArticlePage(Page):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
+    base_form_class = ArticlePageForm
 
     content_panels = [
         FieldPanel("title", help_text="The headline."),
@@ -215,8 +228,14 @@ class ArticlePage(Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst", boost=3),
+        # The admin's page search autocompletes, so what editors search by
+        # (headline, standfirst, author) must be autocomplete fields too.
+        index.AutocompleteField("standfirst"),
         index.SearchField("body"),
-        index.RelatedFields("article_authors", [index.RelatedFields("author", [index.SearchField("name")])]),
+        index.RelatedFields(
+            "article_authors",
+            [index.RelatedFields("author", [index.SearchField("name"), index.AutocompleteField("name")])],
+        ),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("kind"),
         index.FilterField("display_date"),

@@ -1,0 +1,271 @@
+"""Editors create every page type through the real admin forms; bad input is a field error."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Collection, Page
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail_factories import ImageFactory
+
+from home.models import HomePage, StandardPage
+from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
+from news.models import ArticlePage, SectionPage
+
+
+def article_form_data(author, **overrides):
+    data = {
+        "title": "Court adjourns Senate suit to January",
+        "slug": "court-adjourns-senate-suit",
+        "standfirst": "The Federal High Court in Abuja fixed January 14 for hearing.",
+        "kind": "news",
+        "byline_override": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "tags": "Judiciary, Senate",
+        "article_authors": inline_formset([{"author": author.pk}]),
+        "corrections": inline_formset([]),
+        "body": streamfield([("paragraph", rich_text("<p>The court said the matter was urgent.</p>"))]),
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+class TreeRulesTests(WagtailPageTestCase):
+    def test_home_only_under_the_root(self):
+        self.assertCanCreateAt(Page, HomePage)
+        self.assertCanNotCreateAt(HomePage, HomePage)
+        self.assertCanNotCreateAt(SectionPage, HomePage)
+
+    def test_sections_under_home_or_another_section(self):
+        self.assertCanCreateAt(HomePage, SectionPage)
+        self.assertCanCreateAt(SectionPage, SectionPage)
+        self.assertCanNotCreateAt(ArticlePage, SectionPage)
+        self.assertCanNotCreateAt(StandardPage, SectionPage)
+        self.assertCanNotCreateAt(Page, SectionPage)
+
+    def test_articles_only_under_sections_and_childless(self):
+        self.assertCanCreateAt(SectionPage, ArticlePage)
+        self.assertCanNotCreateAt(HomePage, ArticlePage)
+        self.assertCanNotCreateAt(StandardPage, ArticlePage)
+        self.assertCanNotCreateAt(Page, ArticlePage)
+        for child in (ArticlePage, SectionPage, StandardPage, HomePage):
+            self.assertCanNotCreateAt(ArticlePage, child)
+
+    def test_standard_pages_only_under_home_and_childless(self):
+        self.assertCanCreateAt(HomePage, StandardPage)
+        self.assertCanNotCreateAt(SectionPage, StandardPage)
+        for child in (ArticlePage, SectionPage, StandardPage):
+            self.assertCanNotCreateAt(StandardPage, child)
+
+    def test_allowed_subpage_models(self):
+        self.assertAllowedSubpageTypes(SectionPage, {SectionPage, ArticlePage})
+        self.assertAllowedSubpageTypes(ArticlePage, set())
+        self.assertAllowedParentPageTypes(ArticlePage, {SectionPage})
+
+
+class EditorTestCase(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("bootstrap_site", "--no-superuser", verbosity=0)
+        cls.home = HomePage.objects.get()
+        cls.section = SectionPageFactory(parent=cls.home, title="Judiciary")
+        cls.author = AuthorFactory(name="Ngozi Okafor", role="Judiciary Correspondent")
+        cls.user = get_user_model().objects.create_superuser("desk", "desk@example.com", "a-long-password-1")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def post_article(self, **overrides):
+        # Publishing, because Wagtail defers required-field and block validation
+        # for drafts: an editor may save an unfinished story.
+        return self.client.post(
+            f"/admin/pages/add/news/articlepage/{self.section.pk}/",
+            article_form_data(self.author, **{"action-publish": "action-publish", **overrides}),
+        )
+
+
+class CreateThroughAdminTests(EditorTestCase):
+    def test_create_section(self):
+        self.assertCanCreate(
+            self.home,
+            SectionPage,
+            nested_form_data(
+                {"title": "Sports", "slug": "sports", "intro": "Scores and stories.", "articles_per_page": 20}
+            ),
+        )
+        self.assertTrue(SectionPage.objects.filter(slug="sports", live=True).exists())
+
+    def test_create_nested_section(self):
+        more = SectionPageFactory(parent=self.home, title="More")
+        self.assertCanCreate(
+            more,
+            SectionPage,
+            nested_form_data({"title": "Africa", "slug": "africa", "intro": "", "articles_per_page": 20}),
+        )
+        self.assertEqual(SectionPage.objects.get(slug="africa").get_parent().pk, more.pk)
+
+    def test_create_article_with_author_tags_and_body(self):
+        self.assertCanCreate(self.section, ArticlePage, article_form_data(self.author))
+        article = ArticlePage.objects.get(slug="court-adjourns-senate-suit")
+        self.assertTrue(article.live)
+        self.assertEqual(article.authors, [self.author])
+        self.assertEqual(sorted(tag.name for tag in article.tags.all()), ["Judiciary", "Senate"])
+        self.assertEqual(article.body[0].block_type, "paragraph")
+        # The display date defaults to the first publication.
+        self.assertEqual(article.display_date, article.first_published_at)
+
+    def test_create_standard_page(self):
+        self.assertCanCreate(
+            self.home,
+            StandardPage,
+            nested_form_data(
+                {
+                    "title": "About us",
+                    "slug": "about-us",
+                    "body": streamfield([("paragraph", rich_text("<p>We report the news.</p>"))]),
+                }
+            ),
+        )
+        self.assertTrue(StandardPage.objects.filter(slug="about-us").exists())
+
+    def test_preview_offers_mobile_and_desktop_sizes(self):
+        article = ArticlePageFactory(parent=self.section)
+        names = {size["name"] for size in article.preview_sizes}
+        self.assertTrue({"mobile", "desktop"} <= names)
+        response = self.client.get(f"/admin/pages/{article.pk}/edit/")
+        self.assertContains(response, "Preview in mobile size", html=False)
+
+    def test_editor_tabs_have_help_texts(self):
+        response = self.client.get(f"/admin/pages/add/news/articlepage/{self.section.pk}/")
+        self.assertEqual(response.status_code, 200)
+        for tab in ("Content", "Promote", "Settings"):
+            self.assertContains(response, tab)
+        self.assertContains(response, "at most 300 characters")
+
+
+class BadInputTests(EditorTestCase):
+    def assertFieldError(self, response, text):
+        self.assertEqual(response.status_code, 200, "a rejected form re-renders, it does not redirect")
+        self.assertContains(response, "The page could not be created due to validation errors")
+        self.assertContains(response, text)
+
+    def test_missing_standfirst(self):
+        response = self.post_article(standfirst="")
+        self.assertFieldError(response, "This field is required")
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_blank_standfirst(self):
+        response = self.post_article(standfirst="   ")
+        self.assertFalse(ArticlePage.objects.exists())
+        self.assertEqual(response.status_code, 200)
+
+    def test_standfirst_over_300_characters(self):
+        response = self.post_article(standfirst="x" * 301)
+        self.assertFieldError(response, "at most 300 characters")
+
+    def test_article_without_author(self):
+        response = self.post_article(article_authors=inline_formset([], min=1))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_duplicate_slug(self):
+        ArticlePageFactory(parent=self.section, slug="court-adjourns-senate-suit")
+        response = self.post_article()
+        self.assertFieldError(response, "is already in use within the parent page")
+        self.assertEqual(ArticlePage.objects.filter(slug="court-adjourns-senate-suit").count(), 1)
+
+    def test_invalid_embed_url(self):
+        body = streamfield([("embed", {"url": "https://example.com/some-video", "title": ""})])
+        response = self.post_article(body=body)
+        self.assertFieldError(response, "Unsupported embed address")
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_youtube_url_without_a_video(self):
+        body = streamfield([("embed", {"url": "https://www.youtube.com/channel/abc", "title": ""})])
+        response = self.post_article(body=body)
+        self.assertFieldError(response, "does not name a video")
+
+    def test_image_without_alt_text(self):
+        image = ImageFactory(title="DSC_0042", description="", collection=Collection.get_first_root_node())
+        body = streamfield([("image", {"image": image.pk, "alt_text": "", "caption": "", "credit": ""})])
+        response = self.post_article(body=body)
+        self.assertFieldError(response, "alt text is required")
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_image_with_a_description_needs_no_alt_text(self):
+        image = ImageFactory(
+            title="DSC_0043", description="Lawyers outside the court", collection=Collection.get_first_root_node()
+        )
+        body = streamfield([("image", {"image": image.pk, "alt_text": "", "caption": "", "credit": ""})])
+        self.post_article(body=body)
+        self.assertTrue(ArticlePage.objects.filter(slug="court-adjourns-senate-suit").exists())
+
+    def test_gallery_needs_two_images(self):
+        image = ImageFactory(collection=Collection.get_first_root_node())
+        gallery = {"title": "", "images": streamfield([{"image": image.pk, "caption": ""}])}
+        response = self.post_article(body=streamfield([("gallery", gallery)]))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(ArticlePage.objects.exists())
+
+
+class ArticleListingAdminTests(EditorTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.politics = SectionPageFactory(parent=cls.home, title="Politics")
+        cls.columnist = AuthorFactory(name="Reuben Abati", role="Columnist")
+        # Search indexing runs on commit, which a TestCase never reaches by itself.
+        with cls.captureOnCommitCallbacks(execute=True):
+            cls.court_story = ArticlePageFactory(
+                parent=cls.section, title="Tribunal sacks senator", authors=[cls.author]
+            )
+            cls.column = ArticlePageFactory(
+                parent=cls.politics, title="Letter to the President", kind="column", authors=[cls.columnist]
+            )
+            for page in (cls.court_story, cls.column):
+                page.save_revision().publish()
+        cls.draft = ArticlePageFactory(parent=cls.politics, title="Unfinished budget story", live=False)
+
+    def get(self, query=""):
+        response = self.client.get(f"/admin/articles/{query}")
+        self.assertEqual(response.status_code, 200)
+        # Only the results table: the filter form lists every author and section.
+        html = response.content.decode()
+        return html[html.index('id="listing-results"') :]
+
+    def test_listing_shows_section_authors_kind_status(self):
+        html = self.get()
+        for text in ("Tribunal sacks senator", "Letter to the President", "Reuben Abati", "Ngozi Okafor", "Column"):
+            self.assertIn(text, html)
+        for heading in ("Section", "Authors", "Kind", "Status", "Scheduled / expires"):
+            self.assertIn(heading, html)
+
+    def test_filter_by_section(self):
+        html = self.get(f"?section={self.politics.pk}")
+        self.assertIn("Letter to the President", html)
+        self.assertNotIn("Tribunal sacks senator", html)
+
+    def test_filter_by_author(self):
+        html = self.get(f"?author={self.author.pk}")
+        self.assertIn("Tribunal sacks senator", html)
+        self.assertNotIn("Letter to the President", html)
+
+    def test_filter_by_kind(self):
+        html = self.get("?kind=column")
+        self.assertIn("Letter to the President", html)
+        self.assertNotIn("Tribunal sacks senator", html)
+
+    def test_filter_by_status(self):
+        html = self.get("?status=draft")
+        self.assertIn("Unfinished budget story", html)
+        self.assertNotIn("Tribunal sacks senator", html)
+
+    def test_search_by_standfirst_and_author(self):
+        self.assertIn("Tribunal sacks senator", self.get("?q=Okafor"))
+        self.assertNotIn("Letter to the President", self.get("?q=Okafor"))
+        self.assertIn("Letter to the President", self.get("?q=letter"))
+
+    def test_authors_snippet_listing_and_search(self):
+        response = self.client.get("/admin/snippets/news/author/?q=Abati")
+        self.assertContains(response, "Reuben Abati")
+        self.assertNotContains(response, "Ngozi Okafor")
