@@ -38,6 +38,7 @@ class HomePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from news.models import ArticlePage
+        from news.navigation import menu_sections
 
         context = super().get_context(request, *args, **kwargs)
         latest = list(ArticlePage.objects.listing()[:20])
@@ -53,6 +54,9 @@ class HomePage(RoutablePageMixin, Page):
         context["top_stories"] = top[1:]
         shown = {article.pk for article in top}
         context["latest_stories"] = [article for article in latest if article.pk not in shown][:10]
+        context["section_blocks"] = [
+            section for section in menu_sections(self, request) if section.latest and not section.subsections
+        ]
         return context
 
     @path("authors/<slug:slug>/", name="author")
@@ -170,6 +174,10 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+    @property
+    def footer_link_items(self):
+        return self.footer_links.select_related("page")
 
     @property
     def social_links(self):

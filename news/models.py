@@ -154,7 +154,7 @@ class ArticlePageQuerySet(PageQuerySet):
             self.live()
             .public()
             .select_related("hero_image")
-            .prefetch_related("article_authors__author")
+            .prefetch_related("article_authors__author", "hero_image__renditions")
             .order_by("-display_date", "-pk")
         )
 
@@ -272,6 +272,37 @@ class ArticlePage(Page):
     @cached_property
     def section(self):
         return self.get_parent().specific
+
+    def related_articles(self, count=4):
+        """Stories sharing the most tags first, then the newest from the same section; never itself or a draft."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        chosen = []
+        base = (
+            ArticlePage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            .select_related("hero_image")
+            .prefetch_related("hero_image__renditions")
+        )
+        if tag_ids:
+            chosen = list(
+                base.filter(tagged_items__tag_id__in=tag_ids)
+                .annotate(shared_tags=models.Count("tagged_items", distinct=True))
+                .order_by("-shared_tags", "-display_date", "-pk")[:count]
+            )
+        if len(chosen) < count:
+            seen = [article.pk for article in chosen]
+            chosen += list(
+                base.child_of(self.get_parent())
+                .exclude(pk__in=seen)
+                .order_by("-display_date", "-pk")[: count - len(chosen)]
+            )
+        return chosen
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = self.related_articles()
+        return context
 
 
 class ArticlePageAuthor(Orderable):

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 def test_home_page_is_served(client, home_page):
     response = client.get("/")
     assert response.status_code == 200
-    assert b"<h1>Home</h1>" in response.content
+    assert b"No stories have been published yet." in response.content
+    assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.django_db

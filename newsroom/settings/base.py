@@ -118,14 +118,27 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
-        }
+        },
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-renditions",
+            "TIMEOUT": 60 * 60 * 24,
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsroom_cache",
-        }
+        },
+        # Wagtail looks renditions up in this cache on every {% image %}; a
+        # database-backed cache would add a query per image, so it stays in memory.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-renditions",
+            "TIMEOUT": 60 * 60,
+        },
     }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,57 @@
+from urllib.parse import quote
+
+from django import template
+from django.utils import timezone
+from wagtail.models import Site
+
+from news import navigation
+from news.models import ArticlePage
+
+register = template.Library()
+
+
+def _site_root(request):
+    site = Site.find_for_request(request) if request is not None else None
+    return site.root_page if site else None
+
+
+@register.inclusion_tag("components/main_nav.html", takes_context=True)
+def main_navigation(context):
+    request = context.get("request")
+    home = _site_root(request)
+    return {"sections": navigation.menu_sections(home, request) if home else [], "home": home, "request": request}
+
+
+@register.inclusion_tag("components/breadcrumbs.html")
+def breadcrumbs(page):
+    return {"crumbs": navigation.breadcrumbs(page)}
+
+
+@register.inclusion_tag("components/latest_posts.html", takes_context=True)
+def latest_posts(context, count=6, exclude=None):
+    articles = ArticlePage.objects.live().public().order_by("-display_date", "-pk")
+    if exclude is not None:
+        articles = articles.exclude(pk=exclude.pk)
+    return {"articles": list(articles.only("title", "url_path", "path", "display_date", "first_published_at")[:count])}
+
+
+@register.simple_tag
+def today():
+    return timezone.localtime()
+
+
+@register.inclusion_tag("components/share_links.html", takes_context=True)
+def share_links(context, page):
+    request = context.get("request")
+    url = page.get_full_url(request)
+    title = page.title
+    u, t = quote(url, safe=""), quote(title, safe="")
+    links = [
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
+        ("X", f"https://x.com/intent/post?url={u}&text={t}"),
+        ("WhatsApp", f"https://wa.me/?text={quote(f'{title} {url}', safe='')}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+        ("Telegram", f"https://t.me/share/url?url={u}&text={t}"),
+        ("Email", f"mailto:?subject={t}&body={quote(url, safe='')}"),
+    ]
+    return {"links": links, "url": url, "title": title}
