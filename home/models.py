@@ -11,9 +11,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from news.blocks import StandardBodyBlock
+from newsroom.utils.cache import CacheHeadersPageMixin
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
     """The site root: one per site, directly under Wagtail's tree root.
 
     It also serves the author pages (/authors/<slug>/) and tag archives
@@ -95,7 +96,7 @@ class HomePageFeaturedStory(Orderable):
     panels = [PageChooserPanel("article", page_type="news.ArticlePage")]
 
 
-class StandardPage(Page):
+class StandardPage(CacheHeadersPageMixin, Page):
     """About us, Disclaimer, Our Advert Rates, Privacy Policy, Terms of Use."""
 
     body = StreamField(StandardBodyBlock(), blank=True)

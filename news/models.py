@@ -16,6 +16,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from news.blocks import ArticleBodyBlock
+from newsroom.utils.cache import CacheHeadersPageMixin
+from newsroom.utils.pages import exclude_restricted
 
 BIO_FEATURES = ["bold", "italic", "link"]
 
@@ -102,7 +104,7 @@ class Author(index.Indexed, models.Model):
         return f"https://x.com/{self.x_handle}" if self.x_handle else ""
 
 
-class SectionPage(Page):
+class SectionPage(CacheHeadersPageMixin, Page):
     """A section of the paper (News, Politics, Sports...). Sections nest: More → Africa."""
 
     intro = models.TextField(blank=True, max_length=500, help_text="One or two sentences shown under the title.")
@@ -128,7 +130,7 @@ class SectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = paginate(request, self.get_articles(), self.articles_per_page)
-        context["subsections"] = self.get_children().live().public().type(SectionPage).specific()
+        context["subsections"] = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
         return context
 
 
@@ -148,11 +150,14 @@ class ArticlePageTag(TaggedItemBase):
 
 
 class ArticlePageQuerySet(PageQuerySet):
+    def readable(self):
+        """Live and not behind a view restriction."""
+        return exclude_restricted(self.live())
+
     def listing(self):
         """Live, public articles, newest first, with what a listing shows loaded up front."""
         return (
-            self.live()
-            .public()
+            self.readable()
             .select_related("hero_image")
             .prefetch_related("article_authors__author", "hero_image__renditions")
             .order_by("-display_date", "-pk")
@@ -170,7 +175,7 @@ class ArticlePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ArticlePage(Page):
+class ArticlePage(CacheHeadersPageMixin, Page):
     standfirst = models.TextField(
         max_length=300,
         help_text="The summary under the headline, at most 300 characters. Also used in listings and shares.",
@@ -258,7 +263,14 @@ class ArticlePage(Page):
 
     @cached_property
     def authors(self):
-        return [link.author for link in self.article_authors.all()]
+        # A listing prefetches article_authors__author; a single page loads both in one query.
+        if "article_authors" in getattr(self, "_prefetched_objects_cache", {}):
+            return [link.author for link in self.article_authors.all()]
+        return [link.author for link in self.article_authors.select_related("author")]
+
+    @cached_property
+    def tag_list(self):
+        return list(self.tags.all())
 
     @property
     def byline(self):
@@ -275,11 +287,10 @@ class ArticlePage(Page):
 
     def related_articles(self, count=4):
         """Stories sharing the most tags first, then the newest from the same section; never itself or a draft."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = [tag.pk for tag in self.tag_list]
         chosen = []
         base = (
-            ArticlePage.objects.live()
-            .public()
+            ArticlePage.objects.readable()
             .exclude(pk=self.pk)
             .select_related("hero_image")
             .prefetch_related("hero_image__renditions")

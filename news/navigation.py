@@ -8,6 +8,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 
 from news.models import ArticlePage, SectionPage
+from newsroom.utils.pages import exclude_restricted
 
 MEGA_MENU_STORIES = 5
 
@@ -28,23 +29,16 @@ def menu_sections(home, request=None):
 
 def _menu_sections(home):
     sections = list(
-        SectionPage.objects.child_of(home)
-        .live()
-        .public()
-        .in_menu()
+        exclude_restricted(SectionPage.objects.child_of(home).live().in_menu())
         .order_by("path")
         .only("title", "url_path", "path", "depth")
     )
     if not sections:
         return []
     depth = sections[0].depth
-    sub = (
-        SectionPage.objects.live()
-        .public()
-        .in_menu()
-        .filter(depth=depth + 1, path__startswith=home.path)
-        .order_by("path")
-    )
+    sub = exclude_restricted(
+        SectionPage.objects.live().in_menu().filter(depth=depth + 1, path__startswith=home.path)
+    ).order_by("path")
     subsections = {}
     for child in sub.only("title", "url_path", "path", "depth"):
         subsections.setdefault(child.path[: depth * 4], []).append(child)
@@ -52,8 +46,7 @@ def _menu_sections(home):
     # each top-level section by date and keep the first few.
     prefix_length = depth * 4
     ranked = (
-        ArticlePage.objects.live()
-        .public()
+        ArticlePage.objects.readable()
         .filter(path__startswith=home.path)
         .annotate(
             section_path=Substr("path", 1, prefix_length),

@@ -22,17 +22,22 @@ def main_navigation(context):
     return {"sections": navigation.menu_sections(home, request) if home else [], "home": home, "request": request}
 
 
-@register.inclusion_tag("components/breadcrumbs.html")
-def breadcrumbs(page):
-    return {"crumbs": navigation.breadcrumbs(page)}
+# Inclusion tags pass the request on: {% pageurl %} caches the site's root
+# paths on it, and without it every link costs a cache lookup.
+
+
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page):
+    return {"crumbs": navigation.breadcrumbs(page), "request": context.get("request")}
 
 
 @register.inclusion_tag("components/latest_posts.html", takes_context=True)
 def latest_posts(context, count=6, exclude=None):
-    articles = ArticlePage.objects.live().public().order_by("-display_date", "-pk")
+    articles = ArticlePage.objects.readable().order_by("-display_date", "-pk")
     if exclude is not None:
         articles = articles.exclude(pk=exclude.pk)
-    return {"articles": list(articles.only("title", "url_path", "path", "display_date", "first_published_at")[:count])}
+    fields = ("title", "url_path", "path", "display_date", "first_published_at")
+    return {"articles": list(articles.only(*fields)[:count]), "request": context.get("request")}
 
 
 @register.simple_tag

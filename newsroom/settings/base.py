@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    # Wagtail's sitemap view renders the sitemap.xml template of Django's app.
+    "django.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
     "wagtail.sites",
@@ -185,6 +188,10 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# How long shared caches may keep a published page; publishing purges it sooner.
+NEWSROOM_PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", 300))
+NEWSROOM_PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", 60))
 
 # Wagtail
 
