@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from news.blocks import StandardBodyBlock
 from newsroom.utils.cache import CacheHeadersPageMixin
+from newsroom.utils.panels import settings_panels_with_zone
 
 
 class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
@@ -105,6 +106,7 @@ class StandardPage(CacheHeadersPageMixin, Page):
     subpage_types = []
 
     content_panels = Page.content_panels + [FieldPanel("body")]
+    settings_panels = settings_panels_with_zone(Page.settings_panels)
     search_fields = Page.search_fields + [index.SearchField("body")]
 
     class Meta:

@@ -18,6 +18,7 @@ from wagtail.search import index
 from news.blocks import ArticleBodyBlock
 from newsroom.utils.cache import CacheHeadersPageMixin
 from newsroom.utils.pages import exclude_restricted
+from newsroom.utils.panels import settings_panels_with_zone
 
 BIO_FEATURES = ["bold", "italic", "link"]
 
@@ -116,7 +117,7 @@ class SectionPage(CacheHeadersPageMixin, Page):
     subpage_types = ["news.SectionPage", "news.ArticlePage"]
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    settings_panels = Page.settings_panels + [FieldPanel("articles_per_page")]
+    settings_panels = settings_panels_with_zone(Page.settings_panels) + [FieldPanel("articles_per_page")]
 
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
@@ -226,7 +227,7 @@ class ArticlePage(CacheHeadersPageMixin, Page):
         ),
     ]
     promote_panels = Page.promote_panels
-    settings_panels = Page.settings_panels + [
+    settings_panels = settings_panels_with_zone(Page.settings_panels) + [
         FieldPanel("display_date"),
         MultiFieldPanel([FieldPanel("no_ads"), FieldPanel("exclude_from_trending")], heading="Flags"),
     ]

@@ -139,7 +139,9 @@ def setup_newsroom(stdout=None):
     call_command("bootstrap_site", "--no-superuser", stdout=stdout or StringIO())
     home = HomePage.objects.get()
     report.home_page_title = home.title
-    root_collection = Collection.get_first_root_node()
+    # Wagtail's migrations create the root collection; a flushed database
+    # (transactional tests, a hand-emptied table) may not have it.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
 
     groups = {}
     for name in (REPORTERS, EDITORS, AD_MANAGERS):

@@ -4,9 +4,21 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.health import health
+from news import feeds, sitemaps
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("health/", health, name="health"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("feed/", feeds.SiteFeed(), name="feed"),
+    path("feed/section/<slug:slug>/", feeds.SectionFeed(), name="section_feed"),
+    path("feed/author/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
+    # Tag slugs follow the tag archive's route, which accepts any characters but "/".
+    path("feed/tag/<str:slug>/", feeds.TagFeed(), name="tag_feed"),
 ]
 
 if settings.DEBUG:

@@ -33,5 +33,5 @@ def test_worker_runs_the_publish_sweep_against_the_test_database(celery_worker_f
     worker = celery_worker_factory(broker="filesystem")
     outcome = worker.send("home.tasks.publish_scheduled_pages").get(timeout=60)
 
-    assert outcome == {"ran": True, "published": 1, "expired": 0}
+    assert outcome == {"ran": True, "published": 1, "expired": 0, "armed": 0}
     assert HomePage.objects.get(pk=home_page.pk).title == "Scheduled by the desk"

@@ -168,6 +168,14 @@ class BadInputTests(EditorTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(ArticlePage.objects.exists())
 
+    def test_same_author_twice(self):
+        response = self.post_article(
+            article_authors=inline_formset([{"author": self.author.pk}, {"author": self.author.pk}])
+        )
+        # The inline formset's own unique check catches it before the database does.
+        self.assertFieldError(response, "Please correct the duplicate data for article and author")
+        self.assertFalse(ArticlePage.objects.exists())
+
     def test_duplicate_slug(self):
         ArticlePageFactory(parent=self.section, slug="court-adjourns-senate-suit")
         response = self.post_article()

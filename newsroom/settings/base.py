@@ -276,11 +276,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queue exact-time Celery tasks for scheduled go-live and expiry times (the
+# per-minute sweep is the safety net either way).
+NEWSROOM_SCHEDULE_TASKS = env_bool("NEWSROOM_SCHEDULE_TASKS", True)
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "home.tasks.publish_scheduled_pages",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("PUBLISH_SWEEP_SECONDS", 60)),
         # A sweep that has not started within a minute is superseded by the next.
         "options": {"expires": 55},
     },
