@@ -25,6 +25,8 @@ setup: $(STAMP) ## Install, migrate, create the site root, a superuser and the d
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 	$(MANAGE) bootstrap_site
+	$(MANAGE) setup_newsroom
+	$(MANAGE) seed_demo --if-empty
 
 serve: $(STAMP) ## Serve http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all)
 	$(MANAGE) rundev 127.0.0.1:8000
@@ -48,6 +50,12 @@ pytest: $(STAMP) ## The test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check pytest ## Everything CI runs: lint, checks, then the tests
+
+seed: $(STAMP) ## Load (or top up) the demo newsroom: make seed ARTICLES=300
+	$(MANAGE) seed_demo --articles $(or $(ARTICLES),300)
+
+bench: $(STAMP) ## Benchmarks on PostgreSQL + Redis (50,000 articles): pages, beacon, trending, search, scheduling
+	cd bench && ../$(BIN)/python run.py
 
 lock: ## Re-resolve requirements.in into requirements.lock
 	rm -rf $(VENV).lock && $(PYTHON) -m venv $(VENV).lock

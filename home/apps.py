@@ -6,4 +6,4 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
-        from home import signals  # noqa: F401
+        from home import purge, signals  # noqa: F401

@@ -139,6 +139,11 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
     telegram_url = models.URLField(blank=True)
     whatsapp_channel_url = models.URLField("WhatsApp channel URL", blank=True)
     copyright_line = models.CharField(max_length=200, blank=True, help_text='e.g. "© Newsroom Media Ltd."')
+    ads_txt = models.TextField(
+        "ads.txt",
+        blank=True,
+        help_text="Served at /ads.txt: one line per authorised seller, as your ad networks give them to you.",
+    )
 
     edit_handler = TabbedInterface(
         [
@@ -172,6 +177,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
             ObjectList(
                 [InlinePanel("footer_links", label="Footer link"), FieldPanel("copyright_line")], heading="Footer"
             ),
+            ObjectList([FieldPanel("ads_txt")], heading="Advertising"),
         ]
     )
 
@@ -224,3 +230,19 @@ class Lease(models.Model):
 
     def __str__(self):
         return f"{self.name} (held by {self.holder or 'nobody'} until {self.expires_at:%Y-%m-%d %H:%M:%S})"
+
+
+class FlushedBatch(models.Model):
+    """A counter batch moved from Redis into the database; its token makes the move idempotent."""
+
+    stream = models.CharField(max_length=40)
+    token = models.CharField(max_length=32)
+    hour = models.DateTimeField()
+    entries = models.PositiveIntegerField()
+    flushed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stream", "token"], name="unique_flushed_batch")]
+
+    def __str__(self):
+        return f"{self.stream} {self.hour:%Y-%m-%d %H}:00 ({self.entries} entries)"

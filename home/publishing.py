@@ -81,10 +81,12 @@ def run_publish_sweep():
         due = Revision.objects.filter(approved_go_live_at__lt=now).count()
         expiring = Page.objects.filter(live=True, expire_at__lt=now).count()
         call_command("publish_scheduled", verbosity=0)
-        armed = arm_upcoming(now)
-        if due or expiring:
-            logger.info("publish sweep: %d published, %d expired", due, expiring)
-        return SweepResult(ran=True, published=due, expired=expiring, armed=armed)
+    # Arming needs no lock (each time is armed once through the cache), and
+    # exact-time tasks wait for this lock, so it is released first.
+    armed = arm_upcoming(now)
+    if due or expiring:
+        logger.info("publish sweep: %d published, %d expired", due, expiring)
+    return SweepResult(ran=True, published=due, expired=expiring, armed=armed)
 
 
 def arm_upcoming(now=None):

@@ -9,9 +9,9 @@ def publish_scheduled_pages():
     return {"ran": result.ran, "published": result.published, "expired": result.expired, "armed": result.armed}
 
 
-# Retries are cheap and bounded: after ~5 minutes of a busy lock the
+# Retries are cheap and bounded: after a few minutes of a busy lock the
 # per-minute sweep has long since published the page anyway.
-RETRY = {"max_retries": 600}
+RETRY = {"max_retries": 1800}
 
 
 @shared_task(bind=True, name="home.tasks.publish_revision_at", **RETRY)
@@ -19,7 +19,7 @@ def publish_revision_at(self, revision_id, go_live_at_iso):
     try:
         return publishing.publish_revision_at(revision_id, go_live_at_iso)
     except publishing.TryAgain:
-        raise self.retry(countdown=0.5) from None
+        raise self.retry(countdown=0.1) from None
 
 
 @shared_task(bind=True, name="home.tasks.expire_page_at", **RETRY)
@@ -27,7 +27,7 @@ def expire_page_at(self, page_id, expire_at_iso):
     try:
         return publishing.expire_page_at(page_id, expire_at_iso)
     except publishing.TryAgain:
-        raise self.retry(countdown=0.5) from None
+        raise self.retry(countdown=0.1) from None
 
 
 @shared_task(name="home.tasks.ping")

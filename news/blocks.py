@@ -16,6 +16,8 @@ from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from ads.blocks import RateCardBlock
+
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 FACT_BOX_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -282,3 +284,4 @@ class StandardBodyBlock(blocks.StreamBlock):
     fact_box = FactBoxBlock()
     table = TableBlock()
     download = DownloadBlock()
+    rate_card = RateCardBlock()

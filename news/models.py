@@ -16,6 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from news.blocks import ArticleBodyBlock
+from news.trending import view_token
 from newsroom.utils.cache import CacheHeadersPageMixin
 from newsroom.utils.pages import exclude_restricted
 from newsroom.utils.panels import settings_panels_with_zone
@@ -132,6 +133,9 @@ class SectionPage(CacheHeadersPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = paginate(request, self.get_articles(), self.articles_per_page)
         context["subsections"] = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
+        top = self if self.depth <= 3 else SectionPage.objects.filter(path=self.path[:12]).only("title").first()
+        context["top_section_id"] = (top or self).pk
+        context["top_section_title"] = (top or self).title
         return context
 
 
@@ -233,7 +237,8 @@ class ArticlePage(CacheHeadersPageMixin, Page):
     ]
 
     search_fields = Page.search_fields + [
-        index.SearchField("standfirst", boost=3),
+        # The headline (Page's title, boost 2) weighs most; the standfirst next.
+        index.SearchField("standfirst", boost=1.5),
         # The admin's page search autocompletes, so what editors search by
         # (headline, standfirst, author) must be autocomplete fields too.
         index.AutocompleteField("standfirst"),
@@ -243,6 +248,10 @@ class ArticlePage(CacheHeadersPageMixin, Page):
             [index.RelatedFields("author", [index.SearchField("name"), index.AutocompleteField("name")])],
         ),
         index.RelatedFields("tags", [index.SearchField("name")]),
+        index.SearchField("section_title"),
+        # "obasanjo" must find "Ọbásanjọ" on every backend (see search/text.py).
+        index.SearchField("search_folded_text"),
+        index.AutocompleteField("search_folded_title"),
         index.FilterField("kind"),
         index.FilterField("display_date"),
         index.FilterField("is_breaking"),
@@ -314,7 +323,39 @@ class ArticlePage(CacheHeadersPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
+        context["view_token"] = view_token(self.pk)
         return context
+
+    # Indexing helpers for search_fields; the work is in search/indexing.py and search/text.py.
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # update_index reads every article's bylines and tags: a query per chunk, not per article.
+        return super().get_indexed_objects().prefetch_related("article_authors__author", "tags")
+
+    @property
+    def section_title(self):
+        from search.indexing import section_title
+
+        return section_title(self)
+
+    def search_folded_text(self):
+        from search.text import folded_passages
+
+        # The database backends read each search field once per index column (five times per article).
+        key = (self.title, self.standfirst, id(self.body))
+        cached = self.__dict__.get("_search_folded_text")
+        if cached is None or cached[0] != key:
+            body = type(self)._meta.get_field("body").get_searchable_content(self.body)
+            names = [author.name for author in self.authors] + [tag.name for tag in self.tags.all()]
+            text = folded_passages(self.title, self.standfirst, *body, *names, self.section_title)
+            cached = self.__dict__["_search_folded_text"] = (key, text)
+        return cached[1]
+
+    def search_folded_title(self):
+        from search.text import fold, has_diacritics
+
+        return fold(self.title) if has_diacritics(self.title) else ""
 
 
 class ArticlePageAuthor(Orderable):
@@ -343,3 +384,60 @@ class ArticleCorrection(Orderable):
 
     def __str__(self):
         return f"{self.date}: {self.note[:60]}"
+
+
+class ArticleViewHour(models.Model):
+    """Reader views of one article in one hour (UTC), rolled up from the view beacon.
+
+    No foreign key: counts for a story deleted meanwhile must not fail a roll-up;
+    trending ignores ids that no longer exist.
+    """
+
+    article_id = models.BigIntegerField()
+    hour = models.DateTimeField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article_id", "hour"], name="unique_article_view_hour")]
+        indexes = [models.Index(fields=["hour"], name="articleviewhour_hour")]
+
+    def __str__(self):
+        return f"article {self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"
+
+
+class TrendingList(models.Model):
+    """A ranked list computed by `recompute_trending`; templates only ever read these."""
+
+    scope = models.CharField(max_length=40, unique=True, help_text='"site" or "section:<id>"')
+    computed_at = models.DateTimeField()
+    items = models.JSONField(default=list, help_text="[{article: id, score: float, pinned: bool}, ...] in order")
+
+    def __str__(self):
+        return f"{self.scope} ({len(self.items)} stories at {self.computed_at:%H:%M})"
+
+
+class TrendingOverride(models.Model):
+    """An editor's pin (fixed position) or ban for one story, until an expiry."""
+
+    PIN = "pin"
+    BAN = "ban"
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="trending_overrides")
+    action = models.CharField(max_length=3, choices=[(PIN, "Pin"), (BAN, "Ban")])
+    position = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(20)], help_text="1 = top"
+    )
+    expires_at = models.DateTimeField()
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "position", "-created_at"]
+
+    def __str__(self):
+        if self.action == self.PIN:
+            return f"Pin {self.article} at #{self.position} until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"Ban {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.action == self.PIN and not self.position:
+            raise ValidationError({"position": "A pinned story needs a position."})

@@ -8,6 +8,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 
 from news.models import ArticlePage, SectionPage
+from newsroom.utils import fragments
 from newsroom.utils.pages import exclude_restricted
 
 MEGA_MENU_STORIES = 5
@@ -21,7 +22,8 @@ def menu_sections(home, request=None):
     cached = getattr(request, "_newsroom_menu_sections", None)
     if cached is not None:
         return cached
-    sections = _menu_sections(home)
+    # Shared across requests until the next publish (see newsroom.utils.fragments).
+    sections = fragments.cached(f"menu-sections:{home.pk}", lambda: _menu_sections(home))
     if request is not None:
         request._newsroom_menu_sections = sections
     return sections

@@ -35,8 +35,24 @@ EDITORS_APPROVAL = "Editors' approval"
 # "app_label.codename", granted through group.permissions.
 MODEL_PERMISSIONS = {
     REPORTERS: ["wagtailadmin.access_admin", "news.view_author", "news.add_author", "news.change_author"],
-    EDITORS: ["wagtailadmin.access_admin", "news.add_author", "news.change_author", "news.delete_author"],
-    AD_MANAGERS: ["wagtailadmin.access_admin"],
+    EDITORS: [
+        "wagtailadmin.access_admin",
+        "news.add_author",
+        "news.change_author",
+        "news.delete_author",
+        # The trending board: pin and ban stories.
+        "news.add_trendingoverride",
+        "news.delete_trendingoverride",
+    ],
+    AD_MANAGERS: [
+        "wagtailadmin.access_admin",
+        *(
+            f"ads.{action}_{model}"
+            for model in ("advertiser", "campaign", "creative", "slot")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "ads.can_edit_html_creatives",
+    ],
 }
 
 # Granted on the home page, so they reach every section and article, present

@@ -4,13 +4,20 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ads import views as ads_views
 from home.health import health
 from news import feeds, sitemaps
+from news import views as news_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),
+    path("search/", include("search.urls")),
+    path("api/views/", news_views.count_view, name="count_view"),
+    path("fragments/trending/<str:scope>/", news_views.trending_fragment, name="trending_fragment"),
+    path("ads/", include("ads.urls")),
+    path("ads.txt", ads_views.ads_txt, name="ads_txt"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
@@ -20,6 +27,12 @@ urlpatterns = [
     # Tag slugs follow the tag archive's route, which accepts any characters but "/".
     path("feed/tag/<str:slug>/", feeds.TagFeed(), name="tag_feed"),
 ]
+
+if settings.NEWSROOM_BENCH_ENDPOINTS:
+    from django.http import HttpResponse
+
+    # The ceiling `make bench` measures pages against: a view that does nothing.
+    urlpatterns += [path("bench/minimal/", lambda request: HttpResponse("ok", content_type="text/plain"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

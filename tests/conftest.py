@@ -53,3 +53,14 @@ def home_page(db):
 
     call_command("bootstrap_site", "--no-superuser", verbosity=0)
     return HomePage.objects.get()
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_caches():
+    """Rendition, fragment and page caches outlive a test's database; an image id reused
+    after a flush must not find the previous image's renditions."""
+    from django.core.cache import caches
+
+    for alias in ("renditions", "fragments", "pages"):
+        if alias in settings.CACHES:
+            caches[alias].clear()

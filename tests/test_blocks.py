@@ -83,6 +83,7 @@ def test_every_block_renders_on_the_article_page(client, every_block_article):
         "fact_box": "Case facts",
         "related_stories": "Earlier ruling on the case",
         "table": "<caption>Votes by state</caption>",
+        "table cells": "<td>Kano</td>",
         "download": "Read the judgment",
     }
     for name, fragment in expectations.items():

@@ -259,7 +259,15 @@ def test_the_permission_matrix_in_the_database(newsroom):
     assert {"wagtailadmin.access_admin", "news.add_author", "news.change_author", "news.delete_author"} <= (
         _model_grants(EDITORS)
     )
-    assert _model_grants(AD_MANAGERS) == {"wagtailadmin.access_admin"}
+    # Editors run the trending board.
+    assert {"news.add_trendingoverride", "news.delete_trendingoverride"} <= _model_grants(EDITORS)
+    # Ad managers get the ads and nothing of the news tree; nobody else gets ads.
+    ad_managers = _model_grants(AD_MANAGERS)
+    assert "wagtailadmin.access_admin" in ad_managers
+    assert {"ads.add_campaign", "ads.change_creative", "ads.can_edit_html_creatives"} <= ad_managers
+    assert all(perm.startswith("ads.") for perm in ad_managers - {"wagtailadmin.access_admin"}), ad_managers
+    for group_name in (REPORTERS, EDITORS):
+        assert not any(perm.startswith("ads.") for perm in _model_grants(group_name)), group_name
     for group_name in (REPORTERS, EDITORS, AD_MANAGERS):
         assert not {"home.change_sitesettings", "home.view_sitesettings"} & _model_grants(group_name)
 

@@ -6,6 +6,10 @@ from wagtail.models import Site
 
 from news import navigation
 from news.models import ArticlePage
+from newsroom.utils import fragments
+
+# Enough for any sidebar, with one to spare for the page's own story.
+LATEST_CACHED = 12
 
 register = template.Library()
 
@@ -33,11 +37,12 @@ def breadcrumbs(context, page):
 
 @register.inclusion_tag("components/latest_posts.html", takes_context=True)
 def latest_posts(context, count=6, exclude=None):
-    articles = ArticlePage.objects.readable().order_by("-display_date", "-pk")
-    if exclude is not None:
-        articles = articles.exclude(pk=exclude.pk)
-    fields = ("title", "url_path", "path", "display_date", "first_published_at")
-    return {"articles": list(articles.only(*fields)[:count]), "request": context.get("request")}
+    def build():
+        fields = ("title", "url_path", "path", "display_date", "first_published_at")
+        return list(ArticlePage.objects.readable().order_by("-display_date", "-pk").only(*fields)[:LATEST_CACHED])
+
+    articles = [a for a in fragments.cached("latest-posts", build) if exclude is None or a.pk != exclude.pk]
+    return {"articles": articles[:count], "request": context.get("request")}
 
 
 @register.simple_tag

@@ -38,14 +38,18 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "news",
+    "search",
+    "ads",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.sitemaps",
     # Wagtail's sitemap view renders the sitemap.xml template of Django's app.
     "django.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
+    "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -67,9 +71,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.utils.security.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a cached page for an anonymous reader is served without touching them.
+    "newsroom.utils.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +135,16 @@ if REDIS_URL:
             "KEY_PREFIX": "newsroom-renditions",
             "TIMEOUT": 60 * 60 * 24,
         },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-pages",
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-fragments",
+        },
     }
 else:
     CACHES = {
@@ -142,6 +159,10 @@ else:
             "LOCATION": "newsroom-renditions",
             "TIMEOUT": 60 * 60,
         },
+        # Per process: the embedded default serves from one process, and a
+        # publish in the worker reaches it within the fragments' short lifetime.
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-pages"},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-fragments"},
     }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -188,6 +209,28 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Only set behind a proxy that overwrites X-Forwarded-For; otherwise readers could spoof it.
+NEWSROOM_TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# Trending: score = sum of hourly views x 0.5 ** (age in hours / half-life).
+NEWSROOM_TRENDING_HALF_LIFE_HOURS = float(os.environ.get("TRENDING_HALF_LIFE_HOURS", 6))
+NEWSROOM_TRENDING_WINDOW_HOURS = 48
+NEWSROOM_TRENDING_MAX_AGE_DAYS = int(os.environ.get("TRENDING_MAX_AGE_DAYS", 7))
+NEWSROOM_TRENDING_SIZE = 10
+NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VIEW_RATE_LIMIT_PER_MINUTE", 120))
+# Ads: no ad shows on an article (or tag archive) carrying any of these tags (names or slugs).
+NEWSROOM_ADS_SENSITIVE_TAGS = env_list(
+    "ADS_SENSITIVE_TAGS",
+    "obituary,obituaries,tragedy,disaster,terrorism,terror attack,mass shooting,suicide,sexual violence,child abuse",
+)
+
+# Full-page cache for anonymous readers; on by default only with Redis, where
+# every process sees the same purges. 0 switches it off.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0))
+# Benchmarks measure uncached pages by sending this token in X-Newsroom-Bypass-Cache; unset in production.
+NEWSROOM_PAGE_CACHE_BYPASS_TOKEN = os.environ.get("PAGE_CACHE_BYPASS_TOKEN", "")
+NEWSROOM_BENCH_ENDPOINTS = env_bool("NEWSROOM_BENCH_ENDPOINTS", False)
+NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 60))
 
 # How long shared caches may keep a published page; publishing purges it sooner.
 NEWSROOM_PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", 300))
@@ -287,5 +330,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("PUBLISH_SWEEP_SECONDS", 60)),
         # A sweep that has not started within a minute is superseded by the next.
         "options": {"expires": 55},
+    },
+    "flush-views": {
+        "task": "news.tasks.flush_views",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "rollup-ad-stats": {
+        "task": "ads.tasks.rollup_ad_stats",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "recompute-trending": {
+        "task": "news.tasks.recompute_trending",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }

@@ -11,6 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No stray exact-time publish tasks into a broker no test worker reads; the
 # tests that exercise them switch this on beside a real worker.
 NEWSROOM_SCHEDULE_TASKS = False
+# Tests render pages fresh unless they test the page cache itself.
+NEWSROOM_PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = VAR_DIR / "test-media"
 # WhiteNoise warns on every request when the collected-static folder is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -10,11 +10,18 @@
     // Section menus: a click toggles; on wide screens hovering opens too.
     document.querySelectorAll("[data-menu-toggle]").forEach(function (button) {
         var menu = document.getElementById(button.getAttribute("aria-controls"));
-        button.addEventListener("click", function () {
+        var item = button.closest(".main-nav__item");
+        var hoverOpens = item && window.matchMedia("(hover: hover) and (min-width: 64rem)").matches;
+        button.addEventListener("click", function (event) {
+            // A mouse click on a menu that hovering already opened keeps it open;
+            // keyboard activation (detail 0) toggles as usual.
+            if (hoverOpens && event.detail > 0 && item.matches(":hover")) {
+                setExpanded(button, menu, true);
+                return;
+            }
             setExpanded(button, menu, button.getAttribute("aria-expanded") !== "true");
         });
-        var item = button.closest(".main-nav__item");
-        if (item && window.matchMedia("(hover: hover) and (min-width: 64rem)").matches) {
+        if (hoverOpens) {
             item.addEventListener("mouseenter", function () { setExpanded(button, menu, true); });
             item.addEventListener("mouseleave", function () { setExpanded(button, menu, false); });
         }
@@ -74,11 +81,95 @@
         button.addEventListener("click", function () {
             var iframe = document.createElement("iframe");
             iframe.src = figure.getAttribute("data-embed-player");
-            iframe.title = button.getAttribute("aria-label") || "Video";
+            iframe.title = button.textContent.replace(/\s+/g, " ").trim() || "Video";
             iframe.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
             iframe.allowFullscreen = true;
             iframe.loading = "lazy";
             figure.replaceChild(iframe, button);
         });
     });
+})();
+
+/* Trending fragments and the view beacon. */
+(function () {
+    "use strict";
+
+    // Fragments keep trending lists current on cached pages.
+    document.querySelectorAll("[data-fragment]").forEach(function (slot) {
+        fetch(slot.getAttribute("data-fragment"), { credentials: "omit" })
+            .then(function (response) { return response.ok ? response.text() : ""; })
+            .then(function (html) {
+                var section = slot.closest("[data-fragment-section]");
+                if (!html.trim()) {
+                    if (section) section.hidden = true;
+                    return;
+                }
+                slot.innerHTML = html;
+                setUpTicker(slot.querySelector("[data-ticker]"));
+            })
+            .catch(function () {
+                var section = slot.closest("[data-fragment-section]");
+                if (section) section.hidden = true;
+            });
+    });
+
+    function setUpTicker(ticker) {
+        if (!ticker) return;
+        var items = ticker.querySelectorAll(".ticker__items li");
+        var pause = ticker.querySelector("[data-ticker-pause]");
+        var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        var index = 0;
+        var paused = reduced;
+        function show(i) {
+            items.forEach(function (item, n) { item.classList.toggle("is-current", n === i); });
+        }
+        show(0);
+        if (reduced) {
+            // No motion: show the whole list, nothing rotates.
+            ticker.classList.add("ticker--static");
+            if (pause) pause.hidden = true;
+            return;
+        }
+        var timer = window.setInterval(function () {
+            if (paused || items.length < 2) return;
+            index = (index + 1) % items.length;
+            show(index);
+        }, 5000);
+        if (pause) {
+            pause.addEventListener("click", function () {
+                paused = !paused;
+                pause.setAttribute("aria-pressed", paused ? "true" : "false");
+                pause.textContent = paused ? "Play" : "Pause";
+            });
+        }
+        ticker.addEventListener("mouseenter", function () { paused = true; });
+        ticker.addEventListener("focusin", function () { paused = true; });
+        ticker.addEventListener("mouseleave", function () {
+            if (pause.getAttribute("aria-pressed") !== "true") paused = false;
+        });
+        void timer;
+    }
+
+    // One view per page load, sent when the reader actually sees the page (not for prerenders).
+    var article = document.querySelector("[data-view-token]");
+    function sendView() {
+        var token = article.getAttribute("data-view-token");
+        var body = new URLSearchParams({ token: token });
+        if (navigator.sendBeacon && navigator.sendBeacon("/api/views/", body)) return;
+        fetch("/api/views/", { method: "POST", body: body, keepalive: true, credentials: "omit" }).catch(function () {});
+    }
+    if (article && article.getAttribute("data-view-token")) {
+        if (document.prerendering) {
+            document.addEventListener("prerenderingchange", sendView, { once: true });
+        } else if (document.visibilityState === "hidden") {
+            document.addEventListener("visibilitychange", function onVisible() {
+                if (document.visibilityState === "visible") {
+                    document.removeEventListener("visibilitychange", onVisible);
+                    sendView();
+                }
+            });
+        } else {
+            sendView();
+        }
+    }
 })();

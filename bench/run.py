@@ -1,0 +1,40 @@
+"""`make bench`: every benchmark, in one run, on PostgreSQL and Redis (see README, "Benchmarks").
+
+Each part prints its own lines and records them in bench/results/latest.json.
+A part whose script is missing or fails is reported and the run goes on, so
+one broken benchmark never hides the others' figures.
+"""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARTS = [
+    ("pages", ["pages.py"]),
+    ("trending", ["trending.py"]),
+    ("search", ["search_bench.py"]),
+    ("scheduled publishing", ["scheduling.py"]),
+]
+
+
+def main():
+    failures = []
+    for name, command in PARTS:
+        script = HERE / command[0]
+        if not script.exists():
+            print(f"== {name}: skipped ({command[0]} not present)")
+            continue
+        print(f"== {name}", flush=True)
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, *command], cwd=HERE)
+        print(f"== {name}: {'ok' if result.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s")
+        if result.returncode:
+            failures.append(name)
+    print(f"results: {HERE / 'results' / 'latest.json'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Purge cached pages and fragments when what readers see changes."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from newsroom.utils import fragments, page_cache
+
+
+def purge_for_page(page):
+    paths = page_cache.paths_for_page(page)
+    transaction.on_commit(lambda: (page_cache.purge_paths(paths), fragments.bump()))
+
+
+@receiver(page_published)
+def purge_on_publish(sender, instance, **kwargs):
+    purge_for_page(instance)
+
+
+@receiver(page_unpublished)
+def purge_on_unpublish(sender, instance, **kwargs):
+    purge_for_page(instance)
+
+
+@receiver(post_page_move)
+def purge_on_move(sender, instance, url_path_before=None, **kwargs):
+    purge_for_page(instance)
+
+
+@receiver(post_delete, sender=Page)
+def purge_on_delete(sender, instance, **kwargs):
+    # The page is gone: purge by its former path and everything shared.
+    paths = {"/", "/feed/", "/sitemap.xml", "/news-sitemap.xml"}
+    if instance.url_path:
+        parts = instance.url_path.strip("/").split("/")[1:]
+        for depth in range(len(parts) + 1):
+            paths.add("/" + "/".join(parts[:depth]) + ("/" if depth else ""))
+    transaction.on_commit(lambda: (page_cache.purge_paths(paths), fragments.bump()))

@@ -1,0 +1,74 @@
+"""Small reader endpoints: the view beacon and the trending fragments."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+
+from news import trending
+from newsroom.utils import cache as cache_headers
+from newsroom.utils import visitors
+
+MAX_BEACON_BYTES = 1024
+FRAGMENT_STYLES = {"ticker": 5, "list": 5}
+
+
+def _no_store(response):
+    cache_headers.private(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _reject(status, message):
+    return _no_store(HttpResponse(message, status=status, content_type="text/plain; charset=utf-8"))
+
+
+@csrf_exempt  # a signed token, not a session, authorises the count; the beacon cannot send a CSRF token
+def count_view(request):
+    """POST /api/views/ with a signed article token. 204 when accepted (counted or deduplicated)."""
+    if request.method != "POST":
+        return _no_store(HttpResponseNotAllowed(["POST"]))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _reject(400, "Bad Content-Length.")
+    if length > MAX_BEACON_BYTES:
+        return _reject(413, "Beacon body too large.")
+    token = request.POST.get("token") if request.content_type == "application/x-www-form-urlencoded" else None
+    if token is None:
+        token = request.body[:MAX_BEACON_BYTES].decode("utf-8", "replace").strip()
+        if token.startswith("token="):
+            token = token[len("token=") :]
+    article_id = trending.article_id_from_token(token or "")
+    if article_id is None:
+        return _reject(400, "Unknown or tampered view token.")
+    if visitors.rate_limited(request, "views", settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE):
+        response = _reject(429, "Too many requests.")
+        response["Retry-After"] = "60"
+        return response
+    if not visitors.is_bot(request) and not visitors.is_prefetch(request):
+        visitor = visitors.visitor_hash(request)
+        if visitors.redis_or_cache_add(f"newsroom:seen:{article_id}:{visitor}", 3600):
+            from newsroom.utils import counters
+
+            counters.count(trending.STREAM, str(article_id))
+    return _no_store(HttpResponse(status=204))
+
+
+def trending_fragment(request, scope):
+    """HTML for a trending list; pages load it so the list is current even when the page is cached."""
+    style = request.GET.get("style", "list")
+    if style not in FRAGMENT_STYLES or not (scope == "site" or (scope.startswith("section:") and scope[8:].isdigit())):
+        raise Http404("No such trending list.")
+    key = f"newsroom:trending-fragment:{scope}:{style}"
+    html = cache.get(key)
+    if html is None:
+        articles, computed_at = trending.trending_articles(scope, FRAGMENT_STYLES[style])
+        html = render_to_string(
+            f"components/trending_{style}.html",
+            {"articles": articles, "computed_at": computed_at, "request": request},
+        )
+        # Lists change every five minutes at most; a minute of staleness is fine.
+        cache.set(key, html, 60)
+    return cache_headers.public(HttpResponse(html), s_maxage=60, stale_while_revalidate=60)

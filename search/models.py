@@ -1,0 +1,44 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class SearchTermDay(models.Model):
+    """How often readers searched for a term on one day, and how often that found nothing.
+
+    One row per (day, term), incremented in place: the table grows with the
+    number of distinct terms, not with traffic.
+    """
+
+    date = models.DateField()
+    query_string = models.CharField(max_length=255)
+    hits = models.PositiveIntegerField(default=0)
+    no_result_hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["date", "query_string"], name="search_term_day_unique")]
+        indexes = [models.Index(fields=["query_string"])]
+        verbose_name = "search term"
+
+    def __str__(self):
+        return f"{self.query_string} ({self.date}: {self.hits})"
+
+
+class PendingIndexUpdate(models.Model):
+    """An object the search server missed a change to, because it was down or too slow.
+
+    The catch-up task re-sends (or deletes) each one once the server answers
+    again; the row only says which object, never what changed, so a later
+    failure for the same object simply refreshes `failed_at`.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="pending_index_update_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.app_label}.{self.content_type.model} {self.object_id}"

@@ -1,0 +1,57 @@
+"""The editors' search reports in the admin."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from search.models import SearchTermDay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def terms():
+    today = timezone.localdate()
+    SearchTermDay.objects.create(date=today, query_string="fuel price", hits=7)
+    SearchTermDay.objects.create(date=today - datetime.timedelta(days=1), query_string="fuel price", hits=5)
+    SearchTermDay.objects.create(date=today, query_string="naira", hits=3, no_result_hits=0)
+    SearchTermDay.objects.create(date=today, query_string="tinubu speach", hits=4, no_result_hits=4)
+    SearchTermDay.objects.create(date=today - datetime.timedelta(days=90), query_string="old news", hits=50)
+
+
+def rows(response):
+    return [
+        (row["query_string"], row.get("searches"), row["empty_searches"]) for row in response.context["object_list"]
+    ]
+
+
+def test_popular_searches_report(admin_client, terms):
+    response = admin_client.get("/admin/search-reports/popular/")
+    assert response.status_code == 200
+    # The last 30 days by default, most searched first, days summed.
+    assert rows(response) == [("fuel price", 12, 0), ("tinubu speach", 4, 4), ("naira", 3, 0)]
+    older = admin_client.get("/admin/search-reports/popular/", {"date_after": "2000-01-01"})
+    assert rows(older)[0] == ("old news", 50, 0)
+    assert rows(admin_client.get("/admin/search-reports/popular/", {"q": "fuel"})) == [("fuel price", 12, 0)]
+    csv = admin_client.get("/admin/search-reports/popular/", {"export": "csv"})
+    assert b"fuel price,12,0" in csv.getvalue()
+
+
+def test_no_result_searches_report(admin_client, terms):
+    response = admin_client.get("/admin/search-reports/no-results/")
+    assert response.status_code == 200
+    assert [(term, empty) for term, _hits, empty in rows(response)] == [("tinubu speach", 4)]
+    assert b"Searches with no results" in response.content
+
+
+def test_reports_need_the_view_permission(client, django_user_model, terms):
+    editor = django_user_model.objects.create_user("editor", password="x")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/search-reports/popular/").status_code in (302, 403)
+    group = Group.objects.create(name="Search readers")
+    group.permissions.add(Permission.objects.get(codename="view_searchtermday"))
+    editor.groups.add(group)
+    assert client.get("/admin/search-reports/popular/").status_code == 200
