@@ -22,8 +22,9 @@ $(STAMP): requirements.lock
 run: setup serve ## Set everything up on the embedded defaults, then serve the site, worker and beat
 
 setup: $(STAMP) ## Install, migrate, create the site root, a superuser and the demo newsroom; serve nothing
-	$(MANAGE) migrate --noinput
+	@# The cache table first: data migrations and signal handlers may already use the cache.
 	$(MANAGE) createcachetable
+	$(MANAGE) migrate --noinput
 	$(MANAGE) bootstrap_site
 	$(MANAGE) setup_newsroom
 	$(MANAGE) seed_demo --if-empty

@@ -263,7 +263,7 @@ class CreativeViewSet(SnippetViewSet):
     ordering = ["campaign", "name"]
 
     def get_queryset(self, request):
-        return Creative.objects.select_related("campaign").prefetch_related("slots")
+        return Creative.objects.select_related("campaign__advertiser").prefetch_related("slots")
 
 
 class SlotViewSet(SnippetViewSet):

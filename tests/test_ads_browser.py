@@ -5,6 +5,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import connections
 
 from ads import counting
 from ads.models import Campaign, Slot
@@ -21,12 +22,18 @@ def chromium(settings, tmp_path):
         pytest.skip(f"{CHROMIUM} is missing: apt-get install --no-install-recommends chromium")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The live server does not serve uploads; under /static/ a banner is a cheap 404 rather than a
+    # full Wagtail 404 page, still being rendered (with a database session) when the test ends.
+    settings.MEDIA_URL = "/static/test-media/"
     # See tests/browser/conftest.py: Playwright's loop would otherwise make Django refuse our ORM calls.
     with pytest.MonkeyPatch.context() as patch, sync_api.sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Queries made while Playwright runs can open a connection Django's own teardown does not see;
+        # left open, PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ PARAGRAPH = "<p>A paragraph of the story, long enough to read like one.</p>"
 
 
 @pytest.fixture
-def ads_clean(settings):
-    """No catalogue, counters, dedupe or rate-limit state left over from another test."""
+def ads_clean(settings, tmp_path):
+    """No catalogue, counters, dedupe or rate-limit state left over from another test; banners go to a tmp dir."""
     settings.NEWSROOM_ADS_RATE_LIMIT_PER_MINUTE = 10_000
+    settings.MEDIA_ROOT = tmp_path / "media"
     if settings.REDIS_URL:
         client = counters.redis_client()
         for pattern in ("newsroom:ctr:ads:*", "newsroom:ads:*", "newsroom:rl:ads:*"):
@@ -32,7 +33,7 @@ def ads_clean(settings):
 
 
 @pytest.fixture
-def slots(db):
+def slots(db, ads_clean):
     return ensure_default_slots()
 
 

@@ -199,6 +199,16 @@ class Command(BaseCommand):
             self.ensure_site_settings(site, standard_pages, created)
             self.ensure_featured_stories(home)
 
+        # A few days of simulated reader traffic, so the trending lists have something to rank.
+        from news.trending import recompute_trending, seed_view_history
+
+        seed_view_history(seed=seed)
+        recompute_trending()
+        # Advertisers, campaigns and creatives across the slots (idempotent).
+        from ads.demo import seed_ads
+
+        self.say(seed_ads().summary())
+
         self.say(
             "seed_demo: created {sections} sections, {authors} authors, {articles} articles, {images} images, "
             "{documents} documents, {tags} tags, {standard_pages} standard pages.".format_map(
