@@ -43,6 +43,8 @@ MODEL_PERMISSIONS = {
         # The trending board: pin and ban stories.
         "news.add_trendingoverride",
         "news.delete_trendingoverride",
+        # The "popular searches" and "searches with no results" reports.
+        "search.view_searchtermday",
     ],
     AD_MANAGERS: [
         "wagtailadmin.access_admin",

@@ -32,7 +32,7 @@ from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBacken
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Phrase, PlainText
 
-from search.text import ENGINE_POST_TAG, ENGINE_PRE_TAG, MAX_TERMS, words
+from search.text import ENGINE_POST_TAG, ENGINE_PRE_TAG, MAX_TERMS, STOP_WORDS, words
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def _highlight_columns(compiler):
 
 @dataclass
 class Results:
-    """Matches in reader order; slicing and count() run the search, inside engine_failures().
+    """Matches in reader order; page() and count() run the search (call them inside engine_failures()).
 
     With a `loader` (the database backends), a page first ranks, counts and
     pages the matches' ids alone, then loads just those stories through the
@@ -240,9 +240,6 @@ class Results:
     def count(self):
         # Not `counter or items`: modelsearch results define __len__, so truth-testing them runs the whole search.
         return (self.items if self.counter is None else self.counter).count()
-
-    def __getitem__(self, key):
-        return self.items[key]
 
     def page(self, start, size):
         """(the matches from `start`, at most `size` of them; how many match in all)."""
@@ -355,8 +352,13 @@ def _database_search(backend, queryset, parsed, order):
 
 
 def suggest(queryset, text, limit=8, backend=None):
-    """At most `limit` stories whose headline (or standfirst, or byline) starts with the words typed."""
-    terms = words(text)[:MAX_TERMS]
+    """At most `limit` stories whose headline (or standfirst, or byline) starts with the words typed.
+
+    Common words are left out, the last one too unless it may still grow
+    ("the" is dropped, "thea" is kept): every story matches them, so they
+    only slow the suggestions down.
+    """
+    terms = [term for term in words(text)[:MAX_TERMS] if term not in STOP_WORDS]
     if not terms:
         return []
     query = PlainText(" ".join(terms), operator="and")

@@ -48,11 +48,11 @@ def section_title(page):
     return cached[1]
 
 
-def record_pending(instance, when=None):
+def record_pending(instance):
     """Remember that the search server missed a change to `instance`."""
     content_type = ContentType.objects.get_for_model(instance)
     PendingIndexUpdate.objects.update_or_create(
-        content_type=content_type, object_id=str(instance.pk), defaults={"failed_at": when or timezone.now()}
+        content_type=content_type, object_id=str(instance.pk), defaults={"failed_at": timezone.now()}
     )
 
 

@@ -169,11 +169,7 @@ def _without_restricted(queryset, paths):
 
 def article_queryset(params, restricted, exclude_paths=()):
     """Live, public articles within the reader's filters, with what a result shows loaded in bulk."""
-    queryset = (
-        ArticlePage.objects.live()
-        .select_related("hero_image")
-        .prefetch_related("article_authors__author", "hero_image__renditions")
-    )
+    queryset = ArticlePage.objects.live().prefetch_related("article_authors__author")
     queryset = _without_restricted(queryset, restricted)
     if params.section is not None:
         queryset = queryset.filter(path__startswith=params.section.path)

@@ -1,10 +1,12 @@
 """The reader's search page and the overlay's suggestions.
 
 A search server that is down or slow gives readers a 503 page saying search
-is temporarily unavailable, with Retry-After, rather than results from the
-database backend: when Elasticsearch runs, the database holds no full-text
-index to fall back on, and building one would double every index write to
-serve a rare outage (see README.md, "Search").
+is temporarily unavailable, with Retry-After and the latest stories, rather
+than results from the database backend: when Elasticsearch runs, the
+database holds no full-text index to fall back on (keeping one as well would
+double every index write to serve a rare outage), and a substring scan of
+50,000 articles would be slow and badly ordered exactly when the site is
+already degraded.
 """
 
 from django.http import JsonResponse
@@ -25,9 +27,8 @@ SUGGEST_MIN_CHARS = 2
 
 def _headers(request, response):
     response["X-Robots-Tag"] = "noindex"
-    if response.status_code != 200:
-        cache_headers.private(response)
-    elif request.user.is_authenticated:
+    # An outage page must not outlive the outage in a cache; editors see the user bar.
+    if response.status_code != 200 or request.user.is_authenticated:
         cache_headers.private(response)
     else:
         cache_headers.public(response, s_maxage=RESULTS_S_MAXAGE)

@@ -42,3 +42,10 @@ def register_no_result_searches_menu_item():
 def register_search_report_permission():
     # Lets an administrator give the editors' group the two reports.
     return Permission.objects.filter(content_type__app_label="search", codename="view_searchtermday")
+
+
+@hooks.register("construct_reports_menu")
+def hide_unused_search_terms_report(request, menu_items):
+    # wagtail.contrib.search_promotions's own "Search terms" report reads hits
+    # this site does not record there; the two reports above replace it.
+    menu_items[:] = [item for item in menu_items if item.name != "search-terms"]

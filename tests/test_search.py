@@ -27,7 +27,7 @@ from home.models import StandardPage
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 from news.models import ArticleKind, ArticlePage
 from newsroom.settings.base import search_backends_from_env
-from search import backends, service
+from search import backends, indexing, service
 from search.models import SearchTermDay
 
 DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens, connections are refused at once
@@ -67,6 +67,8 @@ class Engine:
 
 def reset_search_state():
     cache.delete_many([backends.ENGINE_DOWN_KEY, service.POPULAR_CACHE_KEY, service.SECTIONS_CACHE_KEY])
+    # Every test builds its sections afresh, at the same tree paths.
+    indexing._section_titles.clear()
 
 
 @pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.search_server)])
@@ -516,3 +518,15 @@ def test_bylines_and_tags_edited_in_the_admin_flow_are_indexed(client, engine, s
     engine.refresh()
     assert titles(search(client, q="hearings")) == ["Senate confirms nominee"]
     assert titles(search(client, q="zainab")) == ["Senate confirms nominee"]
+
+
+def test_suggest_ignores_common_words(client, engine, sections):
+    make_article(sections["news"], "Theatre reopens in Lagos")
+    engine.refresh()
+
+    def suggested(text):
+        return [r["title"] for r in json.loads(client.get("/search/suggest/", {"q": text}).content)["results"]]
+
+    assert suggested("the") == []
+    assert suggested("thea") == ["Theatre reopens in Lagos"]
+    assert suggested("the lag") == ["Theatre reopens in Lagos"]

@@ -55,3 +55,12 @@ def test_reports_need_the_view_permission(client, django_user_model, terms):
     group.permissions.add(Permission.objects.get(codename="view_searchtermday"))
     editor.groups.add(group)
     assert client.get("/admin/search-reports/popular/").status_code == 200
+
+
+def test_reports_menu_lists_ours_not_the_empty_builtin(admin_client):
+    from wagtail.admin.menu import reports_menu
+
+    request = admin_client.get("/admin/").wsgi_request
+    names = [item.name for item in reports_menu.menu_items_for_request(request)]
+    assert "popular-searches" in names and "searches-with-no-results" in names
+    assert "search-terms" not in names

@@ -1,111 +1,170 @@
-"""The Elasticsearch 9 mapping and request bodies, checked without a server.
+"""The Elasticsearch 9 index, mapping and request bodies, as they leave the real client.
 
-No Elasticsearch runs here and osmem refuses its client, so the bodies the
-Elasticsearch 9 backend would send are built and inspected directly; the same
-code runs against osmem through the OpenSearch 3 backend in test_search.py.
+No Elasticsearch runs here and osmem refuses its client, so a small HTTP
+server stands in for one: it answers like Elasticsearch 9 (the product header
+the client insists on, acknowledgements, empty or canned hits) and records
+every request. The Elasticsearch 9 backend and the official client run
+unchanged against it, so what is checked is exactly what Elasticsearch would
+receive. The same query code runs against osmem through the OpenSearch 3
+backend in test_search.py.
 """
 
 import datetime
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 from modelsearch.backends.elasticsearch9 import Elasticsearch9SearchBackend
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
+from home.models import StandardPage
+from news.factories import ArticlePageFactory, SectionPageFactory
 from news.models import ArticlePage, Author, SectionPage
 from newsroom.settings.base import search_backends_from_env
 from search import backends, service
 from search.text import ENGINE_POST_TAG, ENGINE_PRE_TAG, parse_query
 
-ES_URL = "http://search.internal:9200"
-
 pytestmark = pytest.mark.django_db
 
 
+class FakeElasticsearch9(BaseHTTPRequestHandler):
+    """Answers like Elasticsearch 9; `server.requests` keeps (method, path, body) of each request."""
+
+    def _reply(self, payload, status=200):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/vnd.elasticsearch+json;compatible-with=9")
+        self.send_header("X-Elastic-Product", "Elasticsearch")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _handle(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        path = self.path.split("?")[0]
+        if path.endswith("/_bulk"):
+            lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
+            self.server.requests.append((self.command, path, lines))
+            items = [{"index": {"_id": action["index"]["_id"], "status": 201}} for action in lines[::2]]
+            self._reply({"errors": False, "items": items})
+            return
+        body = json.loads(raw) if raw else None
+        self.server.requests.append((self.command, path, body))
+        if "/_alias" in path and self.command in ("GET", "HEAD"):
+            self._reply({"error": "alias missing", "status": 404}, status=404)
+        elif self.command == "DELETE":
+            self._reply({"error": {"type": "index_not_found_exception"}, "status": 404}, status=404)
+        elif path.endswith("/_count"):
+            self._reply({"count": self.server.count})
+        elif path.endswith("/_search"):
+            self._reply({"took": 1, "timed_out": False, "hits": {"hits": self.server.hits}})
+        else:
+            self._reply({"acknowledged": True, "result": "created", "_shards": {"total": 1, "successful": 1}})
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture
-def es9(settings):
-    return make_es9(settings)
+def es9_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeElasticsearch9)
+    server.requests, server.hits, server.count = [], [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
-def make_es9(settings):
+@pytest.fixture
+def es9(settings, es9_server):
     settings.WAGTAILSEARCH_BACKENDS = search_backends_from_env(
-        {"SEARCH_URL": ES_URL, "SEARCH_ENGINE": "elasticsearch", "SEARCH_INDEX_PREFIX": "newsroom_"}
+        {
+            "SEARCH_URL": f"http://127.0.0.1:{es9_server.server_port}",
+            "SEARCH_ENGINE": "elasticsearch",
+            "SEARCH_INDEX_PREFIX": "newsroom_",
+        }
     )
+    cache.delete(backends.ENGINE_DOWN_KEY)
     backend = get_search_backend()
     assert isinstance(backend, Elasticsearch9SearchBackend)
+    es9_server.requests.clear()
+    yield es9_server
     cache.delete(backends.ENGINE_DOWN_KEY)
-    return backend
 
 
-class FakeElasticsearch:
-    """Stands in for the client: records each request and answers with `hits`."""
-
-    def __init__(self, hits=(), count=0):
-        self.requests = []
-        self.hits = list(hits)
-        self.total = count
-
-    def search(self, **kwargs):
-        self.requests.append(("search", kwargs))
-        return {"hits": {"hits": self.hits}}
-
-    def count(self, **kwargs):
-        self.requests.append(("count", kwargs))
-        return {"count": self.total}
+def sent(server, method, suffix):
+    return [body for m, path, body in server.requests if m == method and path.endswith(suffix)]
 
 
-def test_article_mapping(es9):
-    mapping = es9.mapping_class(ArticlePage).get_mapping()["properties"]
-    # Headline: weighted field, and autocompleted.
-    assert mapping["title"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
-    assert mapping["title_edgengrams"]["analyzer"] == "edgengram_analyzer"
-    # Standfirst boosted below the headline; body, section and folded text plain.
-    assert mapping["news_articlepage__standfirst"]["copy_to"] == ["_all_text", "_all_text_boost_1_5"]
-    for name in ["body", "section_title", "search_folded_text"]:
-        assert mapping[f"news_articlepage__{name}"] == {"type": "text", "copy_to": "_all_text"}, name
-    # Bylines and tags, nested, feeding the same catch-all field.
-    authors = mapping["news_articlepage__article_authors"]
-    assert authors["type"] == "nested"
-    assert authors["properties"]["author"]["properties"]["name"]["copy_to"] == "_all_text"
-    assert mapping["news_articlepage__tags"]["properties"]["name"]["copy_to"] == "_all_text"
-    # Filters: section (by path), kind and display date.
-    assert mapping["path_filter"]["type"] == "keyword"
-    assert mapping["news_articlepage__kind_filter"]["type"] == "keyword"
-    assert mapping["news_articlepage__display_date_filter"]["type"] == "date"
-    assert mapping["live_filter"]["type"] == "boolean"
-
-
-def test_index_settings_fold_autocomplete(es9):
-    analyzer = es9.settings["settings"]["analysis"]["analyzer"]["edgengram_analyzer"]
+def test_update_index_creates_the_index_mapping_and_alias(es9, home_page):
+    SectionPageFactory(parent=home_page, title="News")
+    es9.requests.clear()
+    call_command("update_index", stdout=io.StringIO())
+    created = [(path, body) for method, path, body in es9.requests if method == "PUT" and path.count("/") == 1]
+    page_index, settings = next((path, body) for path, body in created if "wagtailcore_page_" in path)
+    # Atomic rebuild: a new, suffixed index, then the alias readers search.
+    assert page_index.startswith("/newsroom_wagtailcore_page_")
+    assert ("PUT", f"{page_index}/_alias/newsroom_wagtailcore_page", None) in es9.requests
+    analyzer = settings["settings"]["analysis"]["analyzer"]["edgengram_analyzer"]
     assert "asciifolding" in analyzer["filter"] and "lowercase" in analyzer["filter"]
 
-
-def test_author_and_standard_pages_are_indexed_with_less_weight(es9):
-    author = es9.mapping_class(Author).get_mapping()["properties"]
-    assert author["name"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
-    from home.models import StandardPage
-
-    standard = es9.mapping_class(StandardPage).get_mapping()["properties"]
+    mappings = [body for method, path, body in es9.requests if path == f"{page_index}/_mapping"]
+    article = next(m["properties"] for m in mappings if "news_articlepage__standfirst" in m["properties"])
+    # Headline: the highest weight, and autocompleted.
+    assert article["title"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
+    assert article["title_edgengrams"]["analyzer"] == "edgengram_analyzer"
+    # Standfirst boosted below the headline; body, section and folded text plain.
+    assert article["news_articlepage__standfirst"]["copy_to"] == ["_all_text", "_all_text_boost_1_5"]
+    for name in ["body", "section_title", "search_folded_text"]:
+        assert article[f"news_articlepage__{name}"] == {"type": "text", "copy_to": "_all_text"}, name
+    # Bylines and tags, nested, feeding the same catch-all field.
+    authors = article["news_articlepage__article_authors"]
+    assert authors["type"] == "nested"
+    assert authors["properties"]["author"]["properties"]["name"]["copy_to"] == "_all_text"
+    assert article["news_articlepage__tags"]["properties"]["name"]["copy_to"] == "_all_text"
+    # Filters: section (by path), kind, display date, and published.
+    assert article["path_filter"]["type"] == "keyword"
+    assert article["news_articlepage__kind_filter"]["type"] == "keyword"
+    assert article["news_articlepage__display_date_filter"]["type"] == "date"
+    assert article["live_filter"]["type"] == "boolean"
+    # Standard pages share the page index; their body is unboosted.
+    standard = next(m["properties"] for m in mappings if "home_standardpage__body" in m["properties"])
     assert standard["home_standardpage__body"]["copy_to"] == "_all_text"
 
 
-def _search_body(es9, text, order=backends.RELEVANCE, queryset=None):
-    fake = es9.es = FakeElasticsearch()
+def test_authors_index_with_the_name_boosted(es9):
+    mapping = get_search_backend().mapping_class(Author).get_mapping()["properties"]
+    assert mapping["name"]["copy_to"] == ["_all_text", "_all_text_boost_2_0"]
+    assert get_search_backend().mapping_class(StandardPage).get_mapping()["properties"]["title"]["copy_to"] == [
+        "_all_text",
+        "_all_text_boost_2_0",
+    ]
+
+
+def search_body(server, text, order=backends.RELEVANCE, queryset=None):
+    server.requests.clear()
     queryset = queryset if queryset is not None else ArticlePage.objects.live()
-    results = backends.search(queryset, parse_query(text), order, backend=es9)
-    list(results[0:20])
-    (kind, request), *_ = fake.requests
-    assert kind == "search"
-    return request
+    results = backends.search(queryset, parse_query(text), order)
+    results.page(0, 20)
+    (body,) = sent(server, "POST", "/_search")
+    return body
 
 
 def test_relevance_query_body(es9):
-    request = _search_body(es9, 'Kano flood "national assembly"')
-    assert request["index"] == "newsroom_wagtailcore_page"
-    assert (request["from_"], request["size"], request["_source"], request["stored_fields"]) == (0, 20, False, "pk")
-    bool_query = request["query"]["bool"]
+    body = search_body(es9, 'Kano flood "national assembly"')
+    assert es9.requests[0][1] == "/newsroom_wagtailcore_page/_search"
+    assert (body["from"], body["size"], body["_source"], body["stored_fields"]) == (0, 20, False, "pk")
+    bool_query = body["query"]["bool"]
     scored = bool_query["must"]["function_score"]
     # Recency: score x (1 + decay of the display date's age).
     assert scored["functions"] == [
@@ -138,11 +197,11 @@ def test_relevance_query_body(es9):
         {"term": {"live_filter": True}},
     ]
     # Ties: newest first.
-    assert request["sort"] == [
+    assert body["sort"] == [
         {"_score": {"order": "desc"}},
         {"news_articlepage__display_date_filter": {"order": "desc", "missing": "_last"}},
     ]
-    assert request["highlight"] == {
+    assert body["highlight"] == {
         "pre_tags": [ENGINE_PRE_TAG],
         "post_tags": [ENGINE_POST_TAG],
         "require_field_match": False,
@@ -154,59 +213,66 @@ def test_relevance_query_body(es9):
 
 
 def test_single_word_has_no_all_words_clause(es9):
-    request = _search_body(es9, "obasanjo")
-    assert "should" not in request["query"]["bool"]
-    inner = request["query"]["bool"]["must"]["function_score"]["query"]
-    assert inner["multi_match"]["query"] == "obasanjo"
+    body = search_body(es9, "obasanjo")
+    assert "should" not in body["query"]["bool"]
+    assert body["query"]["bool"]["must"]["function_score"]["query"]["multi_match"]["query"] == "obasanjo"
 
 
 def test_newest_first_body_sorts_by_date_without_recency(es9):
-    request = _search_body(es9, "kano flood", order=backends.NEWEST)
-    assert "function_score" not in str(request["query"])
-    assert request["sort"] == [
+    body = search_body(es9, "kano flood", order=backends.NEWEST)
+    assert "function_score" not in json.dumps(body["query"])
+    assert body["sort"] == [
         {"news_articlepage__display_date_filter": {"order": "desc", "missing": "_last"}},
         {"_score": {"order": "desc"}},
     ]
 
 
 def test_filters_in_the_body(es9):
-    since = timezone.now() - datetime.timedelta(days=7)
     section = SectionPage(path="000100010002", depth=3, title="Politics")
     params = service.SearchParams(text="x", section=section, kind="analysis", date="7d")
     queryset = service.article_queryset(params, restricted=["00010001000300"], exclude_paths=["000100010002000A"])
-    request = _search_body(es9, "budget", queryset=queryset)
-    filters = str(request["query"]["bool"]["filter"])
-    assert "{'prefix': {'path_filter': '000100010002'}}" in filters
-    assert "{'bool': {'must_not': {'prefix': {'path_filter': '00010001000300'}}}}" in filters
-    assert "{'term': {'news_articlepage__kind_filter': 'analysis'}}" in filters
-    assert "'news_articlepage__display_date_filter': {'gte':" in filters
-    assert "{'bool': {'must_not': {'terms': {'path_filter': ['000100010002000A']}}}}" in filters
-    window = service.SearchParams(date="7d").window()[0]
-    assert abs((window - since).total_seconds()) < 5
+    body = search_body(es9, "budget", queryset=queryset)
+    filters = json.dumps(body["query"]["bool"]["filter"])
+    assert '{"prefix": {"path_filter": "000100010002"}}' in filters
+    assert '{"bool": {"must_not": {"prefix": {"path_filter": "00010001000300"}}}}' in filters
+    assert '{"term": {"news_articlepage__kind_filter": "analysis"}}' in filters
+    assert '{"bool": {"must_not": {"terms": {"path_filter": ["000100010002000A"]}}}}' in filters
+    (since,) = [
+        clause["range"]["news_articlepage__display_date_filter"]["gte"]
+        for clause in body["query"]["bool"]["filter"][1]["bool"]["must"]
+        if "range" in clause
+    ]
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    assert abs((datetime.datetime.fromisoformat(since) - week_ago).total_seconds()) < 60
 
 
 def test_count_uses_the_same_query(es9):
-    fake = es9.es = FakeElasticsearch(count=3)
-    results = backends.search(ArticlePage.objects.live(), parse_query("kano"), backends.RELEVANCE, backend=es9)
+    es9.count = 3
+    results = backends.search(ArticlePage.objects.live(), parse_query("kano"), backends.RELEVANCE)
     assert results.count() == 3
-    (kind, request), *_ = fake.requests
-    assert kind == "count" and "function_score" in str(request["body"]["query"])
+    (count_body,) = sent(es9, "POST", "/_count")
+    assert "function_score" in json.dumps(count_body["query"])
 
 
 def test_autocomplete_body(es9):
-    fake = es9.es = FakeElasticsearch()
-    assert backends.suggest(ArticlePage.objects.live(), "Ọbás kad", backend=es9) == []
-    (_kind, request), *_ = fake.requests
-    scored = request["query"]["bool"]["must"]["function_score"]
-    assert scored["query"] == {"match": {"_edgengrams": {"query": "obas kad", "operator": "and"}}}
-    assert request["size"] == 8
+    assert backends.suggest(ArticlePage.objects.live(), "Ọbás kad") == []
+    (body,) = sent(es9, "POST", "/_search")
+    assert body["query"]["bool"]["must"]["function_score"]["query"] == {
+        "match": {"_edgengrams": {"query": "obas kad", "operator": "and"}}
+    }
+    assert body["size"] == 8
 
 
-def test_highlight_fragments_become_safe_marks(settings, home_page):
+def test_the_search_page_runs_on_elasticsearch_9(client, es9, home_page):
+    response = client.get("/search/", {"q": "harmattan", "order": "newest"})
+    assert response.status_code == 200 and b"No stories for" in response.content
+    assert [path for _method, path, _body in es9.requests if path.endswith(("_search", "_count"))]
+
+
+def test_highlight_fragments_become_safe_marks(settings, home_page, es9_server):
     section = home_page.add_child(instance=SectionPage(title="News", slug="news"))
-    article = section.add_child(instance=ArticlePage(title="Rail", slug="rail", standfirst="Trains."))
-    es9 = make_es9(settings)
-    hits = [
+    article = ArticlePageFactory(parent=section, title="Rail", slug="rail", standfirst="Trains.")
+    es9_server.hits = [
         {
             "_id": str(article.pk),
             "_score": 1.0,
@@ -214,9 +280,14 @@ def test_highlight_fragments_become_safe_marks(settings, home_page):
             "highlight": {"news_articlepage__body": [f"left <script> {ENGINE_PRE_TAG}Ibadan{ENGINE_POST_TAG} at dawn"]},
         }
     ]
-    es9.es = FakeElasticsearch(hits=hits, count=1)
-    results = backends.search(ArticlePage.objects.live(), parse_query("ibadan"), backends.RELEVANCE, backend=es9)
-    (found,) = service.decorate(list(results[0:20]), parse_query("ibadan"))
+    settings.WAGTAILSEARCH_BACKENDS = search_backends_from_env(
+        {"SEARCH_URL": f"http://127.0.0.1:{es9_server.server_port}", "SEARCH_ENGINE": "elasticsearch"}
+    )
+    cache.delete(backends.ENGINE_DOWN_KEY)
+    results = backends.search(ArticlePage.objects.live(), parse_query("ibadan"), backends.RELEVANCE)
+    items, _count = results.page(0, 20)
+    (found,) = service.decorate(items, parse_query("ibadan"))
     assert found.search_excerpt == "left &lt;script&gt; <mark>Ibadan</mark> at dawn"
     assert found.search_section.pk == section.pk
     assert isinstance(found, Page)
+    cache.delete(backends.ENGINE_DOWN_KEY)

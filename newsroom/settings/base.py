@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "search-catch-up": {
+        "task": "search.tasks.catch_up_search_index",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "recompute-trending": {
         "task": "news.tasks.recompute_trending",
         "schedule": 300.0,
