@@ -14,21 +14,14 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
 from ads import counting, selection, tokens
+from newsroom.utils import beacon, visitors
 from newsroom.utils import cache as cache_headers
-from newsroom.utils import visitors
 
-MAX_BEACON_BYTES = 1024
 SAFE_SCHEMES = ("http://", "https://")
 
 
-def _no_store(response):
-    cache_headers.private(response)
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _reject(status, message):
-    return _no_store(HttpResponse(message, status=status, content_type="text/plain; charset=utf-8"))
+_no_store = beacon.no_store
+_reject = beacon.reject
 
 
 def _rate_limit():
@@ -56,26 +49,14 @@ def _countable(request):
     return not visitors.is_bot(request) and not visitors.is_prefetch(request)
 
 
-def _beacon_token(request):
-    if request.content_type == "application/x-www-form-urlencoded":
-        return request.POST.get("token", "")
-    token = request.body[:MAX_BEACON_BYTES].decode("utf-8", "replace").strip()
-    return token[len("token=") :] if token.startswith("token=") else token
-
-
 @csrf_exempt  # a signed token, not a session, authorises the count; sendBeacon cannot send a CSRF token
 def impression(request):
     """POST /ads/i/ with token=<impression token>, sent once the ad was half visible for a second. 204 when accepted."""
-    if request.method != "POST":
-        return _no_store(HttpResponseNotAllowed(["POST"]))
+    token, refusal = beacon.read_token(request)
+    if refusal is not None:
+        return refusal
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _reject(400, "Bad Content-Length.")
-    if length > MAX_BEACON_BYTES:
-        return _reject(413, "Beacon body too large.")
-    try:
-        ref = tokens.read(_beacon_token(request), tokens.IMPRESSION_SALT, tokens.IMPRESSION_MAX_AGE)
+        ref = tokens.read(token, tokens.IMPRESSION_SALT, tokens.IMPRESSION_MAX_AGE)
     except tokens.ExpiredToken:
         return _reject(400, "Expired impression token.")
     except tokens.BadToken:

@@ -2,44 +2,27 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
 from news import trending
+from newsroom.utils import beacon, visitors
 from newsroom.utils import cache as cache_headers
-from newsroom.utils import visitors
 
-MAX_BEACON_BYTES = 1024
 FRAGMENT_STYLES = {"ticker": 5, "list": 5}
 
 
-def _no_store(response):
-    cache_headers.private(response)
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _reject(status, message):
-    return _no_store(HttpResponse(message, status=status, content_type="text/plain; charset=utf-8"))
+_no_store = beacon.no_store
+_reject = beacon.reject
 
 
 @csrf_exempt  # a signed token, not a session, authorises the count; the beacon cannot send a CSRF token
 def count_view(request):
     """POST /api/views/ with a signed article token. 204 when accepted (counted or deduplicated)."""
-    if request.method != "POST":
-        return _no_store(HttpResponseNotAllowed(["POST"]))
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return _reject(400, "Bad Content-Length.")
-    if length > MAX_BEACON_BYTES:
-        return _reject(413, "Beacon body too large.")
-    token = request.POST.get("token") if request.content_type == "application/x-www-form-urlencoded" else None
-    if token is None:
-        token = request.body[:MAX_BEACON_BYTES].decode("utf-8", "replace").strip()
-        if token.startswith("token="):
-            token = token[len("token=") :]
+    token, refusal = beacon.read_token(request)
+    if refusal is not None:
+        return refusal
     article_id = trending.article_id_from_token(token or "")
     if article_id is None:
         return _reject(400, "Unknown or tampered view token.")
