@@ -22,6 +22,8 @@ from newsroom.utils.pages import exclude_restricted
 from newsroom.utils.panels import settings_panels_with_zone
 
 BIO_FEATURES = ["bold", "italic", "link"]
+# Related stories are chosen among this many of the newest stories sharing a tag.
+RELATED_CANDIDATES = 200
 
 
 def paginate(request, queryset, per_page):
@@ -306,15 +308,23 @@ class ArticlePage(CacheHeadersPageMixin, Page):
             .prefetch_related("hero_image__renditions")
         )
         if tag_ids:
+            # Among the most recent stories sharing a tag (the newest ids): counting shared
+            # tags across every story a busy tag ever had would read thousands of rows.
+            recent = (
+                ArticlePageTag.objects.filter(tag_id__in=tag_ids)
+                .exclude(content_object_id=self.pk)
+                .order_by("-content_object_id")
+                .values("content_object_id")[:RELATED_CANDIDATES]
+            )
             chosen = list(
-                base.filter(tagged_items__tag_id__in=tag_ids)
+                base.filter(pk__in=recent, tagged_items__tag_id__in=tag_ids)
                 .annotate(shared_tags=models.Count("tagged_items", distinct=True))
                 .order_by("-shared_tags", "-display_date", "-pk")[:count]
             )
         if len(chosen) < count:
             seen = [article.pk for article in chosen]
             chosen += list(
-                base.child_of(self.get_parent())
+                base.child_of(self.section)
                 .exclude(pk__in=seen)
                 .order_by("-display_date", "-pk")[: count - len(chosen)]
             )
@@ -389,6 +399,10 @@ class ArticleCorrection(Orderable):
 class ArticleViewHour(models.Model):
     """Reader views of one article in one hour (UTC), rolled up from the view beacon.
 
+    Append-only: each flushed counter bucket adds its rows as they are (one
+    COPY), so an article may have more than one row for an hour (a bucket
+    for an hour that was already flushed). Readers always sum `views`.
+
     No foreign key: counts for a story deleted meanwhile must not fail a roll-up;
     trending ignores ids that no longer exist.
     """
@@ -398,8 +412,9 @@ class ArticleViewHour(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["article_id", "hour"], name="unique_article_view_hour")]
-        indexes = [models.Index(fields=["hour"], name="articleviewhour_hour")]
+        # Hour first: a flush adds one hour's rows, side by side in the index, and
+        # the trending window ("the last 48 hours") is a prefix range of it.
+        indexes = [models.Index(fields=["hour", "article_id"], name="articleviewhour_hour_article")]
 
     def __str__(self):
         return f"article {self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"

@@ -48,7 +48,7 @@ def newsroom(home_page):
 
 def add_views(article, hours_ago, views, now):
     hour = counters.hour_of(now) - datetime.timedelta(hours=hours_ago)
-    counters.upsert_add(ArticleViewHour._meta.db_table, ["article_id", "hour"], "views", [(article.pk, hour, views)])
+    ArticleViewHour.objects.create(article_id=article.pk, hour=hour, views=views)
 
 
 def reference_score(history, half_life):
