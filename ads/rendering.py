@@ -11,6 +11,7 @@ hidden by CSS on the other); nothing is counted for them but their clicks.
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ads import selection, tokens
@@ -22,9 +23,23 @@ def _epoch_ms(moment):
     return int(moment.timestamp() * 1000)
 
 
-def _creative_html(option, slot, click_url):
-    context = {"creative": option.creative, "slot": slot, "click_url": click_url}
-    return mark_safe(render_to_string("ads/creative.html", context).strip())
+# A creative's HTML differs between pages only in its click address: it is
+# rendered once per catalogue (per process) with a placeholder there.
+_CLICK_PLACEHOLDER = "newsroom-click-url-placeholder"
+_creative_templates = {}
+
+
+def _creative_html(option, slot, click_url, built_at=None):
+    key = (built_at, option.id, slot["key"])
+    html = _creative_templates.get(key) if built_at is not None else None
+    if html is None:
+        context = {"creative": option.creative, "slot": slot, "click_url": _CLICK_PLACEHOLDER}
+        html = render_to_string("ads/creative.html", context).strip()
+        if built_at is not None:
+            if len(_creative_templates) > 2000:
+                _creative_templates.clear()
+            _creative_templates[key] = html
+    return mark_safe(html.replace(_CLICK_PLACEHOLDER, escape(click_url)))
 
 
 def render_slot(context, slot_key, position=0, options=None):
@@ -47,7 +62,7 @@ def render_slot(context, slot_key, position=0, options=None):
         else:
             click_url = reverse("ads:click", args=[tokens.click_token(ref)])
             impression = tokens.impression_token(ref)
-        html_of[option.id] = _creative_html(option, slot, click_url)
+        html_of[option.id] = _creative_html(option, slot, click_url, data.get("built_at"))
         items.append(
             {
                 "id": option.id,

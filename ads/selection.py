@@ -25,8 +25,14 @@ CACHE_SECONDS = 60
 LOOKAHEAD = datetime.timedelta(minutes=10)
 
 
+# The catalogue's build time, beside it in the cache: a process that already
+# holds that build reads only this stamp, not the whole catalogue, per request.
+STAMP_KEY = CACHE_KEY + ":built-at"
+_process_copy = {}
+
+
 def invalidate():
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, STAMP_KEY])
 
 
 def build_catalogue(now=None):
@@ -123,10 +129,14 @@ def catalogue(request=None):
     memo = getattr(request, "_ads_catalogue", None) if request is not None else None
     if memo is not None:
         return memo
-    data = cache.get(CACHE_KEY)
+    stamp = cache.get(STAMP_KEY)
+    data = _process_copy.get("data") if stamp is not None and _process_copy.get("stamp") == stamp else None
     if data is None:
-        data = build_catalogue()
-        cache.set(CACHE_KEY, data, CACHE_SECONDS)
+        data = cache.get(CACHE_KEY)
+        if data is None:
+            data = build_catalogue()
+            cache.set_many({CACHE_KEY: data, STAMP_KEY: data["built_at"].isoformat()}, CACHE_SECONDS)
+        _process_copy.update(stamp=data["built_at"].isoformat(), data=data)
     if request is not None:
         request._ads_catalogue = data
     return data

@@ -10,6 +10,7 @@ and records them in bench/results/latest.json.
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,24 +60,43 @@ def worker_rss_kb(master_pid):
 
 
 def count_queries(paths):
-    """SQL queries per uncached request, measured in-process against the same database."""
+    """SQL queries per uncached request, and the cost of a cold one, measured in-process on the same database.
+
+    "cold" is the first view after a publish: the page cache purged and the
+    shared fragments (navigation, cards, listings, article parts) of the
+    previous generation no longer used, so everything is rebuilt.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from newsroom.utils import fragments
+
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_NEWSROOM_BYPASS_CACHE=BYPASS)
-    counts = {}
+    counts, cold = {}, {}
     for name, path in paths.items():
-        if name == "view beacon":
+        if name in ("view beacon", "minimal view"):
             continue
         client.get(path)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         counts[name] = len(queries)
-    return counts
+        timings, cold_queries = [], 0
+        for _ in range(5):
+            fragments.bump()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            cold_queries = len(queries)
+        cold[name] = {"ms": round(sorted(timings)[2], 1), "queries": cold_queries}
+    return counts, cold
 
 
 def main():
+    if shutil.which("wrk") is None:
+        print("pages: wrk is not installed; install Debian's wrk (apt-get install wrk) and run again", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8, help="wrk duration per measurement")
     parser.add_argument("--articles", type=int, default=50000)
@@ -101,6 +121,9 @@ def main():
         print(f"pages: seeding {args.articles} articles (first run only)...", flush=True)
         manage("seed_demo", "--articles", str(args.articles), env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
+    # Fresh planner statistics, as autovacuum keeps them on a live database: right
+    # after a bulk load the planner would pick plans for an empty table.
+    subprocess.run(["psql", env["DATABASE_URL"], "-qc", "VACUUM ANALYZE"], check=True)
     setup_django(env)
 
     from django.core.cache import caches
@@ -126,11 +149,17 @@ def main():
     }
     token = trending.view_token(article.pk)
     beacon_script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    # Every request a new reader (its own user agent), so each one is counted, not deduplicated.
     beacon_script.write(
         'wrk.method = "POST"\n'
         f'wrk.body = "token={token}"\n'
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-        'wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"\n'
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        '  wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux) Chrome/130.0 r" .. n .. "-" .. math.random(1e9)\n'
+        "  return wrk.format()\n"
+        "end\n"
     )
     beacon_script.close()
 
@@ -153,7 +182,10 @@ def main():
     results = {}
     try:
         _wait_for(f"{BASE}/bench/minimal/")
-        queries = count_queries(paths)
+        queries, cold = count_queries(paths)
+        for name, measured in cold.items():
+            print(f"{name} cold: ms={measured['ms']} queries={measured['queries']}", flush=True)
+        results["cold (in-process, first view after a publish)"] = cold
         minimal = wrk(f"{BASE}/bench/minimal/", args.seconds)
         results["minimal view"] = {**minimal, "ratio": 1.0, "queries": 0}
         _print("minimal view", "cached", results["minimal view"])
@@ -164,12 +196,14 @@ def main():
                 if name == "search" and mode == "cached":
                     continue  # search results are not page-cached
                 headers = [f"X-Newsroom-Bypass-Cache: {BYPASS}"] if mode == "uncached" else []
+                _drain()
                 urllib.request.urlopen(_request(f"{BASE}{path}", headers)).read()  # warm
                 measured = wrk(f"{BASE}{path}", args.seconds, headers=headers)
                 measured["ratio"] = round(measured["rps"] / minimal["rps"], 4)
                 measured["queries"] = 0 if mode == "cached" else queries.get(name)
                 results[f"{name} {mode}"] = measured
                 _print(name, mode, measured)
+        _drain()
         beacon = wrk(f"{BASE}/api/views/", args.seconds, script=beacon_script.name)
         beacon["ratio"] = round(beacon["rps"] / minimal["rps"], 4)
         beacon["queries"] = 0
@@ -205,6 +239,18 @@ def _request(url, headers):
     return request
 
 
+def _drain(timeout=60):
+    """Wait until the workers have finished what the last load left queued (a slow page can leave
+    seconds of work behind), so it is not charged to the next measurement."""
+    deadline = time.monotonic() + timeout
+    fast = 0
+    while fast < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(f"{BASE}/bench/minimal/", timeout=timeout).read()
+        fast = fast + 1 if time.monotonic() - started < 0.05 else 0
+        time.sleep(0.2)
+
+
 def _wait_for(url, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -217,27 +263,31 @@ def _wait_for(url, timeout=60):
 
 
 def _memory_growth(master_pid, *urls):
-    """Worker RSS after 10,000 and after 20,000 requests (half of them uncached)."""
+    """Worker RSS after 10,000 and after 20,000 requests (half of them uncached).
 
-    def run(n):
-        per_url = n // (2 * len(urls))
-        for url in urls:
-            for headers in ([], [f"X-Newsroom-Bypass-Cache: {BYPASS}"]):
-                script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-                for header in headers:
-                    name, value = header.split(": ", 1)
-                    script.write(f'wrk.headers["{name}"] = "{value}"\n')
-                script.write(
-                    f"local n = 0\nrequest = function() n = n + 1\n"
-                    f"  if n > {per_url // 2} then wrk.thread:stop() end\n  return wrk.format()\nend\n"
-                )
-                script.close()
-                subprocess.run(["wrk", "-t2", "-c4", "-d120s", "-s", script.name, url], capture_output=True, check=True)
-                os.unlink(script.name)
+    A counted load (wrk only runs for a duration): four client threads, each
+    request on a new connection as gunicorn's sync workers close them anyway.
+    """
+    from concurrent.futures import ThreadPoolExecutor
 
-    run(10000)
+    plan = [(url, headers) for url in urls for headers in ([], [f"X-Newsroom-Bypass-Cache: {BYPASS}"])]
+
+    def fetch(n):
+        url, headers = plan[n % len(plan)]
+        with urllib.request.urlopen(_request(url, headers), timeout=30) as response:
+            response.read()
+            return response.status
+
+    def run(n, offset):
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(fetch, range(offset, offset + n)))
+        bad = [status for status in statuses if status != 200]
+        if bad:
+            raise RuntimeError(f"memory run: {len(bad)} responses were not 200")
+
+    run(10000, 0)
     after_10k, workers = worker_rss_kb(master_pid)
-    run(10000)
+    run(10000, 10000)
     after_20k, _ = worker_rss_kb(master_pid)
     return {
         "workers": workers,

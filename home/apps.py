@@ -7,3 +7,5 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from home import purge, signals  # noqa: F401
+
+        purge.connect_settings_signals()

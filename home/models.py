@@ -38,38 +38,96 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "home page"
 
+    def route(self, request, path_components):
+        """Wagtail walks the URL one level at a time (two queries per level); this finds the page in two.
+
+        Below the home page every page routes the default way (sections,
+        articles and standard pages do not override `route`), so the page at
+        /politics/some-story/ is the descendant with that slug, depth and URL
+        path. The author and tag routes of this page are tried first.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        if self.live:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                pass
+            else:
+                return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        candidates = Page.objects.filter(
+            slug=path_components[-1], depth=self.depth + len(path_components), path__startswith=self.path
+        ).specific()
+        for page in candidates:
+            if page.url_path == url_path:
+                return page.route(request, [])
+        raise Http404
+
     def get_context(self, request, *args, **kwargs):
-        from news.models import ArticlePage
-        from news.navigation import menu_sections
+        from newsroom.utils import fragments
 
         context = super().get_context(request, *args, **kwargs)
+        if getattr(request, "is_preview", False):
+            # An editor's preview shows the picks in the editor, not the published ones.
+            context.update(self.front_page_html(request))
+        else:
+            # The same HTML for every reader until the next publish (see newsroom.utils.fragments).
+            context.update(fragments.cached(f"front-page-html:{self.pk}", lambda: self.front_page_html(request)))
+        return context
+
+    def front_page_html(self, request):
+        """The lead, top stories and latest posts, and each section's block, as HTML (ads go between them)."""
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        from news.navigation import menu_sections
+
+        stories = self.front_page_stories()
+        if stories["lead_story"] is None:
+            return {"front_page_html": "", "section_blocks_html": []}
+        sections = [section for section in menu_sections(self, request) if section.latest and not section.subsections]
+        return {
+            "front_page_html": mark_safe(
+                render_to_string("components/front_page_stories.html", {**stories, "request": request})
+            ),
+            "section_blocks_html": [
+                mark_safe(render_to_string("components/section_block.html", {"section": section, "request": request}))
+                for section in sections
+            ],
+        }
+
+    def front_page_stories(self):
+        """The lead, the top stories and the latest posts: editors' picks first, topped up with the latest."""
+        from news.models import ArticlePage
+
         latest = list(ArticlePage.objects.listing()[:20])
-        picked = [
-            item.article
-            for item in self.featured_stories.select_related("article", "article__hero_image")
-            if item.article.live
-        ]
-        # Editor picks first, topped up with the latest stories not already picked.
+        featured = self.featured_stories.select_related("article", "article__hero_image").prefetch_related(
+            "article__article_authors__author", "article__hero_image__renditions"
+        )
+        picked = [item.article for item in featured if item.article.live]
         picked_ids = {article.pk for article in picked}
         top = (picked + [article for article in latest if article.pk not in picked_ids])[:7]
-        context["lead_story"] = top[0] if top else None
-        context["top_stories"] = top[1:]
         shown = {article.pk for article in top}
-        context["latest_stories"] = [article for article in latest if article.pk not in shown][:10]
-        context["section_blocks"] = [
-            section for section in menu_sections(self, request) if section.latest and not section.subsections
-        ]
-        return context
+        return {
+            "lead_story": top[0] if top else None,
+            "lead_stories": top[:1],
+            "top_stories": top[1:],
+            "latest_stories": [article for article in latest if article.pk not in shown][:10],
+        }
 
     @path("authors/<slug:slug>/", name="author")
     def author_page(self, request, slug):
-        from news.models import ArticlePage, Author, paginate
+        from news.models import ArticlePage, Author, paginate_listing
 
         author = get_object_or_404(Author, slug=slug)
-        articles = ArticlePage.objects.listing().filter(article_authors__author=author)
+        articles = ArticlePage.objects.readable().filter(article_authors__author=author)
         return self.render(
             request,
-            context_overrides={"author": author, "articles": paginate(request, articles, 20)},
+            context_overrides={
+                "author": author,
+                "articles": paginate_listing(request, f"author:{author.pk}", articles, 20),
+            },
             template="news/author_page.html",
         )
 
@@ -77,15 +135,15 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
     def tag_page(self, request, slug):
         from taggit.models import Tag
 
-        from news.models import ArticlePage, paginate
+        from news.models import ArticlePage, paginate_listing
 
         tag = Tag.objects.filter(slug=slug).first()
         if tag is None:
             raise Http404("No such tag.")
-        articles = ArticlePage.objects.listing().filter(tags=tag)
+        articles = ArticlePage.objects.readable().filter(tags=tag)
         return self.render(
             request,
-            context_overrides={"tag": tag, "articles": paginate(request, articles, 20)},
+            context_overrides={"tag": tag, "articles": paginate_listing(request, f"tag:{tag.pk}", articles, 20)},
             template="news/tag_page.html",
         )
 

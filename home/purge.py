@@ -38,3 +38,29 @@ def purge_on_delete(sender, instance, **kwargs):
         for depth in range(len(parts) + 1):
             paths.add("/" + "/".join(parts[:depth]) + ("/" if depth else ""))
     transaction.on_commit(lambda: (page_cache.purge_paths(paths), fragments.bump()))
+
+
+def _bump_fragments(sender, created=False, **kwargs):
+    from home.models import SiteSettings
+
+    if created and sender is SiteSettings:
+        return  # made with its defaults on a site's first page view: nothing rendered changes
+    # Now, so the rest of this transaction (and a test inside one) sees the change,
+    # and again at commit, so nothing built from the old rows meanwhile survives.
+    fragments.bump()
+    transaction.on_commit(fragments.bump)
+
+
+def connect_settings_signals():
+    """Fragments follow what they are built from besides pages: the site's settings (logo, social
+    links, footer), its Site records and view restrictions."""
+    from django.db.models.signals import post_save
+    from wagtail.models import PageViewRestriction, Site
+
+    from home.models import FooterLink, SiteSettings
+
+    # Sites: the per-process Site copies (newsroom.utils.sites). View restrictions:
+    # listings, related stories and the "any restrictions at all" flag.
+    for model in (SiteSettings, FooterLink, Site, PageViewRestriction):
+        post_save.connect(_bump_fragments, sender=model, dispatch_uid=f"newsroom-fragments-{model.__name__}")
+        post_delete.connect(_bump_fragments, sender=model, dispatch_uid=f"newsroom-fragments-del-{model.__name__}")

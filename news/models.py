@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -42,6 +43,27 @@ def paginate(request, queryset, per_page):
         if number == 1:
             return paginator.page(1)
         raise Http404("No such page of results.") from None
+
+
+def paginate_listing(request, name, articles, per_page):
+    """`paginate` for a listing of ArticlePages, as cheap on page 200 as on page 1.
+
+    The listing's ids, newest first, are kept as a fragment until the next
+    publish (newsroom.utils.fragments): a page of them is sliced in Python
+    and its articles loaded by primary key, instead of a COUNT and an
+    ORDER BY ... OFFSET over every article of a busy section on each request.
+    The page's object_list is those ids; `{% article_cards %}` turns them into
+    cards. Previews read the database directly (ArticlePages).
+    """
+    from newsroom.utils import fragments
+
+    def ids():
+        return list(articles.order_by("-display_date", "-pk").values_list("pk", flat=True))
+
+    if getattr(request, "is_preview", False):
+        return paginate(request, ArticlePage.objects.listing().filter(pk__in=articles.values("pk")), per_page)
+    # object_list holds ids: {% article_cards %} renders (or fetches) their cards.
+    return paginate(request, fragments.cached(f"listing-ids:{name}", ids), per_page)
 
 
 class Author(index.Indexed, models.Model):
@@ -133,7 +155,8 @@ class SectionPage(CacheHeadersPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, self.get_articles(), self.articles_per_page)
+        articles = ArticlePage.objects.readable().descendant_of(self)
+        context["articles"] = paginate_listing(request, f"section:{self.pk}", articles, self.articles_per_page)
         context["subsections"] = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
         top = self if self.depth <= 3 else SectionPage.objects.filter(path=self.path[:12]).only("title").first()
         context["top_section_id"] = (top or self).pk
@@ -324,15 +347,44 @@ class ArticlePage(CacheHeadersPageMixin, Page):
         if len(chosen) < count:
             seen = [article.pk for article in chosen]
             chosen += list(
-                base.child_of(self.section)
-                .exclude(pk__in=seen)
-                .order_by("-display_date", "-pk")[: count - len(chosen)]
+                base.child_of(self.section).exclude(pk__in=seen).order_by("-display_date", "-pk")[: count - len(chosen)]
             )
         return chosen
 
+    def rendered_parts(self, request):
+        """The article's header, hero, body blocks and footer as HTML, with the bylines and tags they show."""
+        from django.template.loader import render_to_string
+
+        context = {"page": self, "request": request}
+        return {
+            "authors": self.authors,
+            "tags": self.tag_list,
+            "header": mark_safe(render_to_string("components/article_header.html", context)),
+            "hero": mark_safe(render_to_string("components/article_hero.html", context)),
+            "blocks": [RenderedBlock(block.block_type, block.render_as_block(context=context)) for block in self.body],
+            "footer": mark_safe(render_to_string("components/article_footer.html", context)),
+        }
+
     def get_context(self, request, *args, **kwargs):
+        from newsroom.utils import fragments
+
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        if getattr(request, "is_preview", False):
+            context["parts"] = self.rendered_parts(request)
+            context["related_articles"] = self.related_articles()
+        else:
+            # Once per published revision; the bylines and tags come with it, for the
+            # structured data and the ads' targeting.
+            parts = fragments.cached(
+                f"article-parts:{self.pk}:{self.live_revision_id}", lambda: self.rendered_parts(request)
+            )
+            self.__dict__.setdefault("authors", parts["authors"])
+            self.__dict__.setdefault("tag_list", parts["tags"])
+            context["parts"] = parts
+            # Ids, chosen once per publish; {% article_cards %} fetches their (shared) cards.
+            context["related_articles"] = fragments.cached(
+                f"related-ids:{self.pk}", lambda: [article.pk for article in self.related_articles()]
+            )
         context["view_token"] = view_token(self.pk)
         return context
 
@@ -366,6 +418,20 @@ class ArticlePage(CacheHeadersPageMixin, Page):
         from search.text import fold, has_diacritics
 
         return fold(self.title) if has_diacritics(self.title) else ""
+
+
+class RenderedBlock:
+    """A body block rendered ahead of time: all `{% include_block %}` and the ad insertion need of it."""
+
+    def __init__(self, block_type, html):
+        self.block_type = block_type
+        self.html = mark_safe(html)
+
+    def render_as_block(self, context=None):
+        return self.html
+
+    def __str__(self):
+        return self.html
 
 
 class ArticlePageAuthor(Orderable):

@@ -72,5 +72,11 @@ def _menu_sections(home):
 
 
 def breadcrumbs(page):
-    """Ancestors below the site root, then the page itself: Home - Section - Headline."""
-    return list(page.get_ancestors().filter(depth__gt=1)) + [page]
+    """Ancestors below the site root, then the page itself: Home - Section - Headline.
+
+    Memoised on the page: the visible trail and the structured data both use it.
+    """
+    crumbs = page.__dict__.get("_newsroom_breadcrumbs")
+    if crumbs is None:
+        crumbs = page.__dict__["_newsroom_breadcrumbs"] = list(page.get_ancestors().filter(depth__gt=1)) + [page]
+    return crumbs

@@ -5,6 +5,7 @@ request; the builders below it are plain functions so feeds, sitemaps and
 tests can use them without a template.
 """
 
+import hashlib
 import json
 
 from django.urls import reverse
@@ -87,6 +88,16 @@ def image_object(request, rendition):
 
 
 def publisher_data(request, site_settings):
+    """schema.org Organization for the site: built once per site name, logo and address (a fragment)."""
+    from newsroom.utils import fragments
+
+    logo_id = getattr(site_settings, "logo_id", None)
+    # Hashed: a site name may hold spaces, which some cache backends refuse in keys.
+    identity = hashlib.sha256(f"{site_root_url(request)}|{logo_id}|{site_name(site_settings)}".encode()).hexdigest()
+    return fragments.cached(f"publisher:{identity[:32]}", lambda: _publisher_data(request, site_settings))
+
+
+def _publisher_data(request, site_settings):
     publisher = {
         "@type": "Organization",
         "name": site_name(site_settings),
@@ -224,7 +235,7 @@ def page_seo(context):
     if isinstance(page, ArticlePage):
         # The breadcrumbs already hold the section: no need to load the parent page again.
         section_name = crumbs[-2][0] if len(crumbs) > 2 else ""
-        tag_names = [tag.name for tag in page.tags.all()]
+        tag_names = [tag.name for tag in page.tag_list]
         seo["published_time"] = iso_datetime(page.date)
         seo["modified_time"] = iso_datetime(page.last_published_at)
         seo["section"] = section_name

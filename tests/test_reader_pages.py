@@ -12,9 +12,14 @@ from wagtail_factories import ImageFactory
 from home.models import SiteSettings
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 
-# The most queries each page type may make. They must not grow with the
-# number of articles; lowering a budget is welcome, raising one needs a reason.
-BUDGETS = {"home": 15, "section": 20, "article": 25, "author": 21, "tag": 21}
+# The most queries each page type may make with the page cache bypassed, once
+# the shared fragments are built (BUDGETS; the issue's ceiling for an article
+# is 15), and on the first view after a publish, which rebuilds them
+# (COLD_BUDGETS). Neither may grow with the number of articles; lowering a
+# budget is welcome, raising one needs a reason. The SQLite runs pay one or
+# two more for the database cache that stands in for Redis.
+BUDGETS = {"home": 5, "section": 10, "article": 10, "author": 8, "tag": 8}
+COLD_BUDGETS = {"home": 22, "section": 26, "article": 32, "author": 28, "tag": 28}
 
 
 def build_newsroom(home_page, n_articles):
@@ -58,8 +63,16 @@ def page_urls(objects):
     }
 
 
-def count_queries(client, url):
-    client.get(url)  # warm per-process caches (content types, site root paths)
+def count_queries(client, url, cold=False):
+    """Queries for `url` once the fragments for the current content are built (a publish inside a
+    test transaction does not renew them) and per-process caches and renditions are warm; `cold`
+    empties the fragments again first, as a publish does (the first reader after it rebuilds them)."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    client.get(url)
+    if cold:
+        caches["fragments"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -71,14 +84,20 @@ def count_queries(client, url):
 def test_query_count_does_not_grow_with_articles(client, home_page, page_type):
     small = page_urls(build_newsroom(home_page, 5))
     few = count_queries(client, small[page_type])
+    few_cold = count_queries(client, small[page_type], cold=True)
 
     # Forty-five more stories in the same sections, by the same authors, with the same tags.
     more = build_newsroom_more(home_page, 45)
     assert more  # the extra content exists
+    many_cold = count_queries(client, small[page_type], cold=True)
     many = count_queries(client, small[page_type])
 
     assert few == many, f"{page_type}: {few} queries with 5 articles, {many} with 50"
+    assert few_cold == many_cold, (
+        f"{page_type} (fragments cold): {few_cold} queries with 5 articles, {many_cold} with 50"
+    )
     assert many <= BUDGETS[page_type], f"{page_type}: {many} queries, budget {BUDGETS[page_type]}"
+    assert many_cold <= COLD_BUDGETS[page_type], f"{page_type} cold: {many_cold}, budget {COLD_BUDGETS[page_type]}"
 
 
 def build_newsroom_more(home_page, n_articles):

@@ -388,3 +388,35 @@ def test_reporters_cannot_use_the_board(client, newsroom, desk_users):
     response = client.post("/admin/trending/overrides/", {"article": newsroom["a"].pk, "action": "ban", "hours": 1})
     assert response.status_code in (302, 403)
     assert TrendingOverride.objects.count() == 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_late_bucket_for_a_flushed_hour_adds_a_row_and_every_reader_sums_them(newsroom):
+    """ArticleViewHour is append-only: a second bucket for the same hour (views that arrived
+    after the first flush) becomes a second row, and the board and the ranking add both."""
+    now = timezone.now()
+    two_hours_ago = now - datetime.timedelta(hours=2)
+    for _ in range(3):
+        counters.count("views", str(newsroom["a"].pk), at=two_hours_ago)
+    assert trending.flush_views(now=now).entries == 1
+    counters.count("views", str(newsroom["a"].pk), amount=4, at=two_hours_ago)  # late arrivals, same hour
+    counters.count("views", str(newsroom["b"].pk), amount=5, at=two_hours_ago)
+    assert trending.flush_views(now=now).entries == 2
+
+    rows = ArticleViewHour.objects.filter(article_id=newsroom["a"].pk)
+    assert sorted(rows.values_list("views", flat=True)) == [3, 4]
+    assert len({row.hour for row in rows}) == 1
+    assert trending.recent_views([newsroom["a"].pk], now=now)[newsroom["a"].pk][-3] == 7
+    ranking = {item["article"]: item["score"] for item in trending.recompute_trending(now=now)["site"]}
+    assert ranking[newsroom["a"].pk] > ranking[newsroom["b"].pk]  # 7 views beat 5 in the same hour
+
+
+@pytest.mark.django_db
+def test_the_database_path_adds_each_view_onto_one_row(newsroom, settings):
+    """Without Redis every view is written at once; it must not add a row per view."""
+    settings.REDIS_URL = ""
+    article = newsroom["c"]
+    for _ in range(4):
+        counters.count("views", str(article.pk))
+    assert list(ArticleViewHour.objects.filter(article_id=article.pk).values_list("views", flat=True)) == [4]

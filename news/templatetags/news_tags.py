@@ -1,7 +1,9 @@
 from urllib.parse import quote
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from news import navigation
@@ -19,11 +21,19 @@ def _site_root(request):
     return site.root_page if site else None
 
 
-@register.inclusion_tag("components/main_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_navigation(context):
+    """The main menu with its mega menus: the same HTML on every page, rendered once per publish."""
     request = context.get("request")
     home = _site_root(request)
-    return {"sections": navigation.menu_sections(home, request) if home else [], "home": home, "request": request}
+    if home is None:
+        return ""
+
+    def render():
+        sections = navigation.menu_sections(home, request)
+        return render_to_string("components/main_nav.html", {"sections": sections, "home": home, "request": request})
+
+    return mark_safe(fragments.cached(f"main-nav-html:{home.pk}", render))
 
 
 # Inclusion tags pass the request on: {% pageurl %} caches the site's root
@@ -65,3 +75,76 @@ def share_links(context, page):
         ("Email", f"mailto:?subject={t}&body={quote(url, safe='')}"),
     ]
     return {"links": links, "url": url, "title": title}
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, show_image=True, heading_level="h2", compact=False, lead=False):
+    """components/article_card.html for each of `articles` (ArticlePages or their ids), in order.
+
+    Each card is rendered once per publish and shared by every page that lists
+    the story (fragments, fetched in one round trip); only the missing ones are
+    loaded and rendered. Previews render everything afresh.
+    """
+    request = context.get("request")
+    options = {"show_image": show_image, "heading_level": heading_level, "compact": compact, "lead": lead}
+
+    def render(article):
+        return render_to_string("components/article_card.html", {"article": article, "request": request, **options})
+
+    items = list(articles)
+    if getattr(request, "is_preview", False):
+        return mark_safe("".join(render(article) for article in _as_articles(items).values()))
+    variant = f"{int(bool(show_image))}{heading_level}{int(bool(compact))}{int(bool(lead))}"
+    ids = [getattr(item, "pk", item) for item in items]
+    names = {pk: f"card:{variant}:{pk}" for pk in ids}
+    current, found = fragments.get_many(names.values())
+    missing = [item for item in items if names[getattr(item, "pk", item)] not in found]
+    if missing:
+        fresh = {names[pk]: render(article) for pk, article in _as_articles(missing).items()}
+        fragments.set_many(current, fresh)
+        found.update(fresh)
+    return mark_safe("".join(found[names[pk]] for pk in ids if names[pk] in found))
+
+
+def _as_articles(items):
+    """{pk: ArticlePage} for a mix of ArticlePages and ids, in order; ids are loaded in one query."""
+    wanted = [item for item in items if isinstance(item, int)]
+    loaded = ArticlePage.objects.listing().in_bulk(wanted) if wanted else {}
+    result = {}
+    for item in items:
+        article = loaded.get(item) if isinstance(item, int) else item
+        if article is not None:
+            result[article.pk] = article
+    return result
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name, parts, nodelist):
+        self.name = name
+        self.parts = parts
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        if getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        name = ":".join([self.name, *(str(part.resolve(context)) for part in self.parts)])
+        return mark_safe(fragments.cached(f"tpl:{name}", lambda: str(self.nodelist.render(context))))
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment "name" [key ...] %}...{% endfragment %}: the enclosed HTML, rendered once per publish.
+
+    For parts that are the same on every page (the site's logo, social links,
+    footer), or for every view of one published revision (given as keys, e.g.
+    `page.pk page.live_revision_id`): they depend only on the site settings and
+    published pages, and a publish or a settings change starts a new fragment
+    generation. Previews always render afresh.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('usage: {% fragment "name" [key ...] %}...{% endfragment %}')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached page for an anonymous reader is served without touching them.
     "newsroom.utils.page_cache.PageCacheMiddleware",
+    # One read of the fragment generation per request; a cached Site and home page.
+    "newsroom.utils.fragments.FragmentGenerationMiddleware",
+    "newsroom.utils.sites.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,23 +128,24 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
         },
         "renditions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Skips Wagtail's write-back of every rendition it serves (see the module).
+            "BACKEND": "newsroom.utils.cache_backends.RenditionCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-renditions",
             "TIMEOUT": 60 * 60 * 24,
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-pages",
         },
         "fragments": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-fragments",
         },

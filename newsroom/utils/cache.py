@@ -40,3 +40,17 @@ class CacheHeadersPageMixin:
 
     def serve_preview(self, request, *args, **kwargs):
         return private(super().serve_preview(request, *args, **kwargs))
+
+    def get_view_restrictions(self):
+        """Wagtail asks on every page view (two queries); most sites have no restriction anywhere.
+
+        Whether any exists is a fragment, so a new or removed restriction is
+        seen at once (home.purge bumps the generation when one is saved).
+        """
+        from wagtail.models import PageViewRestriction
+
+        from newsroom.utils import fragments
+
+        if not fragments.cached("any-view-restrictions", PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
