@@ -10,8 +10,8 @@ hidden by CSS on the other); nothing is counted for them but their clicks.
 """
 
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import escape
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ads import selection, tokens
@@ -42,6 +42,18 @@ def _creative_html(option, slot, click_url, built_at=None):
     return mark_safe(html.replace(_CLICK_PLACEHOLDER, escape(click_url)))
 
 
+_click_prefixes = {}
+
+
+def _click_url(token):
+    """reverse("ads:click", args=[token]), resolved once per script prefix (a token needs no quoting)."""
+    script_prefix = get_script_prefix()
+    prefix = _click_prefixes.get(script_prefix)
+    if prefix is None:
+        prefix = _click_prefixes[script_prefix] = reverse("ads:click", args=["-"])[: -len("-/")]
+    return f"{prefix}{token}/"
+
+
 def render_slot(context, slot_key, position=0, options=None):
     """The slot's HTML, or "" when nothing may show here (no empty box)."""
     request = context.get("request")
@@ -60,7 +72,7 @@ def render_slot(context, slot_key, position=0, options=None):
             # Editors previewing a draft are not readers: nothing they see or click is counted.
             click_url, impression = option.creative["link_url"], ""
         else:
-            click_url = reverse("ads:click", args=[tokens.click_token(ref)])
+            click_url = _click_url(tokens.click_token(ref))
             impression = tokens.impression_token(ref)
         html_of[option.id] = _creative_html(option, slot, click_url, data.get("built_at"))
         items.append(
@@ -89,16 +101,53 @@ def render_slot(context, slot_key, position=0, options=None):
             if option is not None
         ]
     devices = "all" if mobile is not None and desktop is not None else ("mobile" if mobile else "desktop")
-    return render_to_string(
-        "ads/slot.html",
-        {
-            "slot": slot,
-            "label": "Sponsored" if placement.sponsored else "Advertisement",
-            "devices": devices,
-            "items": items,
-            "fallback": fallback,
-            "position": position,
-        },
+    return _slot_html(slot, "Sponsored" if placement.sponsored else "Advertisement", devices, items, fallback, position)
+
+
+def _slot_html(slot, label, devices, items, fallback, position):
+    """One slot: the label, a box of the slot's size, a no-JS pick, and every eligible creative for ads.js.
+
+    Built with format_html rather than a template: a page has up to a dozen
+    slots, and a template render each was the largest cost of the ads on an
+    uncached page. Everything is escaped as a template would; the creatives'
+    HTML comes from ads/creative.html.
+    """
+    picks = format_html_join(
+        "",
+        '<noscript><div class="ad-slot__pick" data-device="{}">{}</div></noscript>',
+        ((pick["device"], pick["html"]) for pick in fallback),
+    )
+    candidates = format_html_join(
+        "\n",
+        '<template data-ad-candidate="{}" data-weight="{}" data-priority="{}" data-device="{}" data-start="{}" '
+        'data-end="{}" data-impression="{}">{}</template>',
+        (
+            (item["id"], item["weight"], item["priority"], item["device"], item["start"], item["end"])
+            + (item["impression"], item["html"])
+            for item in items
+        ),
+    )
+    close = (
+        mark_safe(
+            '<button type="button" class="ad-slot__close" data-ad-close aria-label="Close the advertisement">×</button>'
+        )
+        if slot["key"] == "mobile_sticky"
+        else ""
+    )
+    return format_html(
+        '<div class="ad-slot ad-slot--{key}" data-ad-slot="{key}" data-ad-position="{position}" '
+        'data-device="{devices}">\n<p class="ad-slot__label">{label}</p>'
+        '\n<div class="ad-slot__box" data-ad-box style="width: {width}px; aspect-ratio: {width} / {height};">'
+        "{picks}</div>\n{candidates}\n{close}</div>\n",
+        key=slot["key"],
+        position=position,
+        devices=devices,
+        label=label,
+        width=slot["width"],
+        height=slot["height"],
+        picks=picks,
+        candidates=candidates,
+        close=close,
     )
 
 

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -55,12 +57,27 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
                 pass
             else:
                 return super().route(request, path_components)
+        from django.contrib.contenttypes.models import ContentType
+
+        from newsroom.utils import fragments
+
         url_path = self.url_path + "/".join(path_components) + "/"
+        # Which page is at a path is a fragment (a publish, move or delete renews them):
+        # then the page is one query by primary key. Misses are not kept.
+        name = f"route:{self.pk}:{hashlib.sha256(url_path.encode()).hexdigest()[:32]}"
+        _, found = fragments.get_many([name])
+        if name in found:
+            page_id, content_type_id = found[name]
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            page = model.objects.filter(pk=page_id, url_path=url_path).first()
+            if page is not None:
+                return page.route(request, [])
         candidates = Page.objects.filter(
             slug=path_components[-1], depth=self.depth + len(path_components), path__startswith=self.path
         ).specific()
         for page in candidates:
             if page.url_path == url_path:
+                fragments.cached(name, lambda page=page: (page.pk, page.content_type_id))
                 return page.route(request, [])
         raise Http404
 

@@ -153,11 +153,23 @@ class SectionPage(CacheHeadersPageMixin, Page):
         """Published articles in this section and its subsections, newest first."""
         return ArticlePage.objects.listing().descendant_of(self)
 
+    def subsections(self, request=None):
+        """Published, public child sections in tree order (a fragment: reading them scans every descendant)."""
+        from newsroom.utils import fragments
+
+        def load():
+            children = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
+            return list(children.only("title", "url_path", "path", "depth"))
+
+        if getattr(request, "is_preview", False):
+            return load()
+        return fragments.cached(f"subsections:{self.pk}", load)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = ArticlePage.objects.readable().descendant_of(self)
         context["articles"] = paginate_listing(request, f"section:{self.pk}", articles, self.articles_per_page)
-        context["subsections"] = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
+        context["subsections"] = self.subsections(request)
         top = self if self.depth <= 3 else SectionPage.objects.filter(path=self.path[:12]).only("title").first()
         context["top_section_id"] = (top or self).pk
         context["top_section_title"] = (top or self).title
@@ -352,11 +364,16 @@ class ArticlePage(CacheHeadersPageMixin, Page):
         return chosen
 
     def rendered_parts(self, request):
-        """The article's header, hero, body blocks and footer as HTML, with the bylines and tags they show."""
+        """The article's breadcrumbs, header, hero, body blocks and footer as HTML, with the bylines and tags."""
         from django.template.loader import render_to_string
+
+        from news.navigation import breadcrumbs
 
         context = {"page": self, "request": request}
         return {
+            "breadcrumbs": mark_safe(
+                render_to_string("components/breadcrumbs.html", {"crumbs": breadcrumbs(self), "request": request})
+            ),
             "authors": self.authors,
             "tags": self.tag_list,
             "header": mark_safe(render_to_string("components/article_header.html", context)),

@@ -34,7 +34,7 @@ def generation():
 
 
 def bump():
-    _request.generation = None
+    _request.generation = _request.prefetched = None
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
@@ -49,15 +49,24 @@ class FragmentGenerationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.active, _request.generation = True, None
+        _request.active, _request.generation, _request.prefetched = True, None, None
         try:
             return self.get_response(request)
         finally:
-            _request.active, _request.generation = False, None
+            _request.active, _request.generation, _request.prefetched = False, None, None
+
+
+def prefetch(names):
+    """Fetch fragments this request will use in one round trip (`cached` then finds them here)."""
+    if getattr(_request, "active", False):
+        _request.prefetched = get_many(names)[1]
 
 
 def cached(name, build, timeout=None):
     """Return the fragment `name` for the current generation, building it once."""
+    prefetched = getattr(_request, "prefetched", None)
+    if prefetched and name in prefetched:
+        return prefetched[name]
     cache = _cache()
     key = f"fragments:{generation()}:{name}"
     value = cache.get(key)
