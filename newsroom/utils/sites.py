@@ -13,6 +13,7 @@ It also fetches the fragments of the site's chrome in one round trip.
 import copy
 
 from django.http.request import split_domain_port
+from django.urls import Resolver404, resolve
 from wagtail.models import Site
 
 from home.models import SiteSettings
@@ -39,7 +40,7 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site"):
+        if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_site") and _serves_a_page(request):
             site, site_settings = cached_site_for_request(request)
             request._wagtail_site = site
             if site_settings is not None:
@@ -50,6 +51,14 @@ class CachedSiteMiddleware:
             if site is not None:
                 fragments.prefetch([*CHROME_FRAGMENTS, f"main-nav-html:{site.root_page_id}"])
         return self.get_response(request)
+
+
+def _serves_a_page(request):
+    """Whether Wagtail's page view answers this URL (other views pay nothing here)."""
+    try:
+        return resolve(request.path_info).url_name == "wagtail_serve"
+    except Resolver404:
+        return False
 
 
 def cached_site_for_request(request):
