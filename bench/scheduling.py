@@ -24,7 +24,7 @@ def main():
     args = parser.parse_args()
 
     ensure_database(DATABASE, fresh=True)
-    env = bench_env(DATABASE, CELERY_QUEUE="bench-schedule")
+    env = bench_env(DATABASE, CELERY_QUEUE="bench-schedule", LOG_LEVEL="WARNING")
     manage("migrate", "--noinput", "-v0", env=env)
     manage("bootstrap_site", "--no-superuser", env=env)
     setup_django(env)

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
 from news import trending
-from newsroom.utils import beacon, visitors
+from newsroom.utils import beacon, counters, visitors
 from newsroom.utils import cache as cache_headers
 
 FRAGMENT_STYLES = {"ticker": 5, "list": 5}
@@ -26,16 +26,27 @@ def count_view(request):
     article_id = trending.article_id_from_token(token or "")
     if article_id is None:
         return _reject(400, "Unknown or tampered view token.")
-    if visitors.rate_limited(request, "views", settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE):
+    countable = not visitors.is_bot(request) and not visitors.is_prefetch(request)
+    seen_key = f"newsroom:seen:{article_id}:{visitors.visitor_hash(request)}" if countable else None
+    limit = settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE
+    if settings.REDIS_URL:
+        # Rate limit, once-per-visitor-per-hour and the count: one Redis round trip.
+        outcome = counters.count_once(
+            trending.STREAM,
+            str(article_id),
+            rate_key=visitors.rate_key(request, "views"),
+            rate_limit=limit,
+            seen_key=seen_key,
+        )
+        limited = outcome == "limited"
+    else:
+        limited = visitors.rate_limited(request, "views", limit)
+        if not limited and seen_key and visitors.redis_or_cache_add(seen_key, 3600):
+            counters.count(trending.STREAM, str(article_id))
+    if limited:
         response = _reject(429, "Too many requests.")
         response["Retry-After"] = "60"
         return response
-    if not visitors.is_bot(request) and not visitors.is_prefetch(request):
-        visitor = visitors.visitor_hash(request)
-        if visitors.redis_or_cache_add(f"newsroom:seen:{article_id}:{visitor}", 3600):
-            from newsroom.utils import counters
-
-            counters.count(trending.STREAM, str(article_id))
     return _no_store(HttpResponse(status=204))
 
 

@@ -107,6 +107,42 @@ def count(name, key, amount=1, at=None):
             stream(name).apply([(hour, key, amount)])
 
 
+# Rate limit, "seen this hour" and the count in one round trip (the view beacon's hot path):
+# KEYS: rate counter, seen marker ("" when the request is not countable), bucket, open set;
+# ARGV: limit, seen TTL, field, amount, bucket TTL. Returns -1 limited, 1 counted, 0 not counted.
+_COUNT_ONCE = """
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('EXPIRE', KEYS[1], 120) end
+if hits > tonumber(ARGV[1]) then return -1 end
+if KEYS[2] == '' then return 0 end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', tonumber(ARGV[2])) then return 0 end
+redis.call('HINCRBY', KEYS[3], ARGV[3], tonumber(ARGV[4]))
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
+redis.call('SADD', KEYS[4], KEYS[3])
+return 1
+"""
+
+
+def count_once(name, key, *, rate_key, rate_limit, seen_key=None, seen_ttl=3600, amount=1):
+    """Rate-limit, deduplicate and count `key` in stream `name`, atomically, in one Redis round trip.
+
+    `seen_key` marks who is counted (None: not countable, only rate-limited).
+    Returns "limited", "counted" or "seen". Redis only: without it, use
+    visitors.rate_limited, visitors.redis_or_cache_add and `count`.
+    """
+    client = redis_client()
+    script = getattr(redis_client, "_count_once", None)
+    if script is None:
+        script = redis_client._count_once = client.register_script(_COUNT_ONCE)
+    bucket = _bucket_key(name, hour_of(timezone.now()))
+    outcome = script(
+        keys=[rate_key, seen_key or "", bucket, _open_set(name)],
+        args=[rate_limit, seen_ttl, key, amount, BUCKET_TTL],
+        client=client,
+    )
+    return {-1: "limited", 1: "counted"}.get(int(outcome), "seen")
+
+
 def _parse_hour(bucket_key):
     stamp = bucket_key.rsplit(":", 1)[-1]
     return datetime.datetime.strptime(stamp, "%Y%m%d%H").replace(tzinfo=datetime.UTC)

@@ -54,10 +54,15 @@ def redis_or_cache_add(key, ttl):
     return cache.add(key, 1, timeout=ttl)
 
 
+def rate_key(request, scope):
+    """The counter of this IP's requests to `scope` in the current minute."""
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    return f"newsroom:rl:{scope}:{hashlib.sha1(client_ip(request).encode()).hexdigest()[:16]}:{minute}"
+
+
 def rate_limited(request, scope, per_minute):
     """True once this IP has made more than `per_minute` requests to `scope` in the current minute."""
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"newsroom:rl:{scope}:{hashlib.sha1(client_ip(request).encode()).hexdigest()[:16]}:{minute}"
+    key = rate_key(request, scope)
     if settings.REDIS_URL:
         from newsroom.utils.counters import redis_client
 
