@@ -9,3 +9,4 @@ class HomeConfig(AppConfig):
         from home import purge, signals  # noqa: F401
 
         purge.connect_settings_signals()
+        purge.connect_restriction_signals()

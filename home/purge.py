@@ -64,3 +64,29 @@ def connect_settings_signals():
     for model in (SiteSettings, FooterLink, Site, PageViewRestriction):
         post_save.connect(_bump_fragments, sender=model, dispatch_uid=f"newsroom-fragments-{model.__name__}")
         post_delete.connect(_bump_fragments, sender=model, dispatch_uid=f"newsroom-fragments-del-{model.__name__}")
+
+
+def _purge_restricted(sender, instance, **kwargs):
+    """A view restriction added or removed: the page and everything under it leave the page cache.
+
+    At once and again at commit, like the fragments: a page just put behind a
+    password must not be served from the cache to anyone.
+    """
+    try:
+        page = instance.page
+    except Page.DoesNotExist:
+        return
+    paths = set(page_cache.paths_for_page(page))
+    for url_path in Page.objects.descendant_of(page).values_list("url_path", flat=True):
+        parts = url_path.strip("/").split("/")[1:]
+        paths.add("/" + "/".join(parts) + ("/" if parts else ""))
+    page_cache.purge_paths(paths)
+    transaction.on_commit(lambda: page_cache.purge_paths(paths))
+
+
+def connect_restriction_signals():
+    from django.db.models.signals import post_save
+    from wagtail.models import PageViewRestriction
+
+    post_save.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction")
+    post_delete.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction-del")

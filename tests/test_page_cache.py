@@ -111,3 +111,20 @@ def test_navigation_fragment_refreshes_on_publish(client, page_cache, story, set
     fresh = ArticlePageFactory(parent=story["section"], title="Breaking: budget passed")
     fresh.save_revision().publish()
     assert "Breaking: budget passed" in client.get(story["article"].url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_restriction_takes_the_page_and_everything_under_it_out_of_the_cache(client, page_cache, story):
+    from wagtail.models import PageViewRestriction
+
+    article, section = story["article"], story["section"]
+    for url in (article.url, section.url):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+    PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.PASSWORD, password="pw1")
+
+    for url in (article.url, section.url):
+        response = client.get(url)
+        assert response.get("X-Page-Cache") != "hit", url
+        assert "Assembly elects speaker" not in response.content.decode(), url

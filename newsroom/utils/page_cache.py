@@ -74,7 +74,9 @@ def purge_paths(paths):
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, VERSION_TTL)
-    logger.info("page cache purged: %s", ", ".join(sorted(set(paths))))
+    shown = sorted(set(paths))
+    more = f" and {len(shown) - 20} more" if len(shown) > 20 else ""
+    logger.info("page cache purged: %s%s", ", ".join(shown[:20]), more)
 
 
 def bypass_requested(request):
