@@ -328,7 +328,8 @@ def _upsert_add_postgresql(connection, target, on_conflict, columns, rows):
     keys = ", ".join(quote(c) for c in columns[:-1])
     staging = "newsroom_upsert_rows"
     definition = ", ".join(f"{quote(c)} {_column_type(value)}" for c, value in zip(columns, rows[0], strict=True))
-    with connection.cursor() as cursor:
+    # The staging table lives until the transaction ends: make sure there is one.
+    with transaction.atomic(), connection.cursor() as cursor:
         # A server-binding cursor on Django's connection, so inside the caller's transaction.
         with psycopg.Cursor(cursor.connection) as raw:
             raw.execute(f"CREATE TEMPORARY TABLE {staging} ({definition}) ON COMMIT DROP")
