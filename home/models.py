@@ -41,12 +41,14 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
         verbose_name = "home page"
 
     def route(self, request, path_components):
-        """Wagtail walks the URL one level at a time (two queries per level); this finds the page in two.
+        """Wagtail walks the URL one level at a time (two queries per level); this finds the page in one.
 
         Below the home page every page routes the default way (sections,
         articles and standard pages do not override `route`), so the page at
         /politics/some-story/ is the descendant with that slug, depth and URL
-        path. The author and tag routes of this page are tried first.
+        path: two queries the first time, then one by primary key while the
+        fragment naming it lasts. The author and tag routes of this page are
+        tried first.
         """
         if not path_components:
             return super().route(request, path_components)
