@@ -103,7 +103,7 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
         from news.navigation import menu_sections
 
         stories = self.front_page_stories()
-        if stories["lead_story"] is None:
+        if not stories["lead_stories"]:
             return {"front_page_html": "", "section_blocks_html": []}
         sections = [section for section in menu_sections(self, request) if section.latest and not section.subsections]
         return {
@@ -129,7 +129,6 @@ class HomePage(CacheHeadersPageMixin, RoutablePageMixin, Page):
         top = (picked + [article for article in latest if article.pk not in picked_ids])[:7]
         shown = {article.pk for article in top}
         return {
-            "lead_story": top[0] if top else None,
             "lead_stories": top[:1],
             "top_stories": top[1:],
             "latest_stories": [article for article in latest if article.pk not in shown][:10],
