@@ -32,10 +32,11 @@ setup: $(STAMP) ## Install, migrate, create the site root, a superuser and the d
 serve: $(STAMP) ## Serve http://127.0.0.1:8000/ with a Celery worker and beat (Ctrl-C stops all)
 	$(MANAGE) rundev 127.0.0.1:8000
 
-lint: $(STAMP) ## ruff, ruff format --check, djhtml --check
+lint: $(STAMP) ## ruff, ruff format --check, djhtml --check, the import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	find templates -name '*.html' -print0 | xargs -0 $(BIN)/djhtml --check
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Apply ruff fixes, ruff format and djhtml
 	$(BIN)/ruff check --fix .

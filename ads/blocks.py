@@ -1,4 +1,4 @@
-"""The rate card for the "Our Advert Rates" page (a StandardPage block, see news.blocks.StandardBodyBlock)."""
+"""The rate card for the "Our Advert Rates" page (a StandardPage block, see home.blocks.StandardBodyBlock)."""
 
 from wagtail import blocks
 

@@ -13,7 +13,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection
 
-from newsroom.utils import counters
+from ads.models import AdDailyStat, Creative
+from core import counters
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ def local_date(hour):
 
 def _apply(rows):
     """Add a batch of (hour, key, amount) to AdDailyStat; runs inside the flush transaction."""
-    from ads.models import AdDailyStat, Creative
-
     parsed = []
     for hour, key, amount in rows:
         fields = parse_key(key)

@@ -1,12 +1,15 @@
 """factory_boy factories for the ads app (tests and the demo)."""
 
 import datetime
+import io
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
-from ads.banners import banner_file
 from ads.models import Advertiser, Campaign, Creative, ensure_default_slots
+from ads.slots import SLOT_DEFAULTS
 
 
 class AdvertiserFactory(factory.django.DjangoModelFactory):
@@ -36,7 +39,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
 
 
 class CreativeFactory(factory.django.DjangoModelFactory):
-    """An image creative for `slot_keys` (default: sidebar_top), its banner drawn at the first slot's size."""
+    """An image creative for `slot_keys` (default: sidebar_top), a plain banner of the first slot's size."""
 
     class Meta:
         model = Creative
@@ -50,7 +53,7 @@ class CreativeFactory(factory.django.DjangoModelFactory):
     alt_text = factory.LazyAttribute(lambda o: f"{o.name}: an advertisement")
     image = factory.LazyAttribute(
         lambda o: (
-            banner_file(*_size_of(o.slot_keys[0]), o.name, name=f"creative-{o.slot_keys[0]}.png")
+            _plain_png(*_size_of(o.slot_keys[0]), name=f"creative-{o.slot_keys[0]}.png")
             if o.kind == Creative.IMAGE
             else None
         )
@@ -64,8 +67,13 @@ class CreativeFactory(factory.django.DjangoModelFactory):
         return instance
 
 
-def _size_of(key):
-    from ads.slots import SLOT_DEFAULTS
+def _plain_png(width, height, name):
+    # The demo draws lettered banners (demo.banners); tests need only the right size.
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "#1f4e79").save(out, format="PNG")
+    return ContentFile(out.getvalue(), name=name)
 
+
+def _size_of(key):
     width, height = SLOT_DEFAULTS[key][:2]
     return width, height

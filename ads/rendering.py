@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from ads import selection, tokens
 from ads.insertion import Rule, insertion_points
 from ads.slots import IN_ARTICLE
+from core.process_cache import ProcessCache
 
 
 def _epoch_ms(moment):
@@ -26,31 +27,26 @@ def _epoch_ms(moment):
 # A creative's HTML differs between pages only in its click address: it is
 # rendered once per catalogue (per process) with a placeholder there.
 _CLICK_PLACEHOLDER = "newsroom-click-url-placeholder"
-_creative_templates = {}
+_creative_templates = ProcessCache("ads-creatives", max_entries=2000)
 
 
 def _creative_html(option, slot, click_url, built_at=None):
-    key = (built_at, option.id, slot["key"])
-    html = _creative_templates.get(key) if built_at is not None else None
-    if html is None:
+    def render():
         context = {"creative": option.creative, "slot": slot, "click_url": _CLICK_PLACEHOLDER}
-        html = render_to_string("ads/creative.html", context).strip()
-        if built_at is not None:
-            if len(_creative_templates) > 2000:
-                _creative_templates.clear()
-            _creative_templates[key] = html
+        return render_to_string("ads/creative.html", context).strip()
+
+    key = (option.id, slot["key"])
+    html = render() if built_at is None else _creative_templates.get_or_build(key, render, generation=built_at)
     return mark_safe(html.replace(_CLICK_PLACEHOLDER, escape(click_url)))
 
 
-_click_prefixes = {}
+_click_prefixes = ProcessCache("ads-click-prefixes", max_entries=100)
 
 
 def _click_url(token):
     """reverse("ads:click", args=[token]), resolved once per script prefix (a token needs no quoting)."""
     script_prefix = get_script_prefix()
-    prefix = _click_prefixes.get(script_prefix)
-    if prefix is None:
-        prefix = _click_prefixes[script_prefix] = reverse("ads:click", args=["-"])[: -len("-/")]
+    prefix = _click_prefixes.get_or_build(script_prefix, lambda: reverse("ads:click", args=["-"])[: -len("-/")])
     return f"{prefix}{token}/"
 
 

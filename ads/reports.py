@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from ads import counting
+from ads.models import AdDailyStat, Creative, Slot
 
 # A campaign is flagged in the list this close to its end or its goal.
 ENDING_SOON = datetime.timedelta(days=3)
@@ -39,7 +40,6 @@ def default_range(campaign):
 
 def delivered_subqueries():
     """Annotations for a Campaign queryset: impressions and clicks rolled up so far."""
-    from ads.models import AdDailyStat
 
     def total(column):
         return Subquery(
@@ -97,8 +97,6 @@ class Report:
 
 
 def campaign_report(campaign, start, end):
-    from ads.models import AdDailyStat, Creative, Slot
-
     counts = defaultdict(lambda: [0, 0])  # (date, slot_id, creative_id) -> [impressions, clicks]
     for row in AdDailyStat.objects.filter(campaign_id=campaign.pk, date__gte=start, date__lte=end).values_list(
         "date", "slot_id", "creative_id", "impressions", "clicks"

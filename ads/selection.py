@@ -19,7 +19,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import slugify
 
+from ads.models import AdDailyStat, Campaign, CampaignSection, CampaignSponsoredArticle, CampaignTag, Creative, Slot
+from ads.slots import IN_ARTICLE
+from core.process_cache import ProcessCache
+from news.models import ArticleKind, ArticlePage, SectionPage
+
+# The site's home page: the only page type Wagtail allows directly under the tree root.
+SITE_ROOT_DEPTH = 2
 CACHE_KEY = "newsroom:ads:catalogue:v1"
 CACHE_SECONDS = 60
 LOOKAHEAD = datetime.timedelta(minutes=10)
@@ -28,7 +36,7 @@ LOOKAHEAD = datetime.timedelta(minutes=10)
 # The catalogue's build time, beside it in the cache: a process that already
 # holds that build reads only this stamp, not the whole catalogue, per request.
 STAMP_KEY = CACHE_KEY + ":built-at"
-_process_copy = {}
+_process_copy = ProcessCache("ads-catalogue", max_entries=1)
 
 
 def invalidate():
@@ -36,8 +44,6 @@ def invalidate():
 
 
 def build_catalogue(now=None):
-    from ads.models import AdDailyStat, Campaign, CampaignSection, CampaignSponsoredArticle, CampaignTag, Creative, Slot
-
     now = now or timezone.now()
     slots = {
         slot.key: {
@@ -130,13 +136,13 @@ def catalogue(request=None):
     if memo is not None:
         return memo
     stamp = cache.get(STAMP_KEY)
-    data = _process_copy.get("data") if stamp is not None and _process_copy.get("stamp") == stamp else None
+    data = _process_copy.get("catalogue", generation=stamp, default=None) if stamp is not None else None
     if data is None:
         data = cache.get(CACHE_KEY)
         if data is None:
             data = build_catalogue()
             cache.set_many({CACHE_KEY: data, STAMP_KEY: data["built_at"].isoformat()}, CACHE_SECONDS)
-        _process_copy.update(stamp=data["built_at"].isoformat(), data=data)
+        _process_copy.set("catalogue", data, generation=data["built_at"].isoformat())
     if request is not None:
         request._ads_catalogue = data
     return data
@@ -161,18 +167,11 @@ class Placement:
 
 def sensitive_tags():
     """Tag slugs on which no ad shows (NEWSROOM_ADS_SENSITIVE_TAGS may list names or slugs)."""
-    from django.utils.text import slugify
-
     return frozenset(slugify(tag) for tag in settings.NEWSROOM_ADS_SENSITIVE_TAGS if slugify(tag))
 
 
 def placement_for(context):
     """The Placement of a template context (a page, a tag archive, or no page at all), memoised per request."""
-    from django.utils.text import slugify
-
-    from home.models import HomePage
-    from news.models import ArticleKind, ArticlePage, SectionPage
-
     request = context.get("request")
     page = context.get("page")
     tag = context.get("tag")
@@ -198,7 +197,7 @@ def placement_for(context):
         )
     elif isinstance(page, SectionPage):
         placement = Placement(kind="section", page_id=page.pk, path=page.path, preview=preview)
-    elif isinstance(page, HomePage):
+    elif getattr(page, "depth", None) == SITE_ROOT_DEPTH:
         route = getattr(getattr(request, "routable_resolver_match", None), "url_name", None)
         is_front = route in (None, "index_route") and tag is None and context.get("author") is None
         tags = frozenset({tag.slug.lower()}) if tag is not None else frozenset()
@@ -252,8 +251,6 @@ def targets(campaign, placement):
 
 def candidates(data, slot_key, placement, now=None):
     """Every creative that may show in `slot_key` at `placement` now, with its share of its campaign's weight."""
-    from ads.slots import IN_ARTICLE
-
     slot = data["slots"].get(slot_key)
     if slot is None or not slot["enabled"] or placement.suppressed:
         return []

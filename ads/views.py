@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
 from ads import counting, selection, tokens
-from newsroom.utils import beacon, visitors
-from newsroom.utils import cache as cache_headers
+from ads.models import Creative
+from core import beacon, cache_headers, visitors
+from site_settings.models import SiteSettings
 
 SAFE_SCHEMES = ("http://", "https://")
 
@@ -75,8 +76,6 @@ def impression(request):
 
 def click(request, token):
     """GET /ads/c/<click token>/: count the click, then 302 to the URL stored on the creative."""
-    from ads.models import Creative
-
     if request.method not in ("GET", "HEAD"):
         return _no_store(HttpResponseNotAllowed(["GET", "HEAD"]))
     expired = False
@@ -108,8 +107,6 @@ def click(request, token):
 
 def ads_txt(request):
     """/ads.txt from the site settings (Settings → Site settings → Advertising); 404 while it is empty."""
-    from home.models import SiteSettings
-
     site_settings = SiteSettings.for_request(request)
     text = (site_settings.ads_txt or "").strip()
     if not text:

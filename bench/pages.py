@@ -70,7 +70,7 @@ def count_queries(paths):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from newsroom.utils import fragments
+    from core import fragments
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_NEWSROOM_BYPASS_CACHE=BYPASS)
     counts, cold = {}, {}
@@ -105,7 +105,7 @@ def main():
     created = ensure_database(DATABASE)
     env = bench_env(
         DATABASE,
-        DJANGO_SETTINGS_MODULE="newsroom.settings.production",
+        DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
         SECRET_KEY="bench-only-secret-key-" + "x" * 40,
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -128,8 +128,8 @@ def main():
 
     from django.core.cache import caches
 
-    from news import trending
     from news.models import ArticlePage, SectionPage
+    from trending import counting
 
     for alias in ("pages", "fragments"):
         caches[alias].clear()
@@ -147,7 +147,7 @@ def main():
         "tag": f"/tags/{tag.slug}/" if tag else "/",
         "search": "/search/?q=lagos+election",
     }
-    token = trending.view_token(article.pk)
+    token = counting.view_token(article.pk)
     beacon_script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     # Every request a new reader (its own user agent), so each one is counted, not deduplicated.
     beacon_script.write(

@@ -25,9 +25,10 @@ def main():
     from django.db import connection
     from django.utils import timezone
 
-    from news import trending
-    from news.models import ArticlePage, ArticleViewHour
-    from newsroom.utils import counters
+    from core import counters
+    from news.models import ArticlePage
+    from trending import counting, ranking
+    from trending.models import ArticleViewHour
 
     articles = ArticlePage.objects.count()
     hours = max(1, round(1_000_000 / max(articles, 1)))
@@ -52,11 +53,11 @@ def main():
 
     settings.NEWSROOM_TRENDING_MAX_AGE_DAYS = 365
 
-    trending.recompute_trending()  # warm the plan cache
+    ranking.recompute_trending()  # warm the plan cache
     timings = []
     for _ in range(3):
         started = time.perf_counter()
-        lists = trending.recompute_trending()
+        lists = ranking.recompute_trending()
         timings.append(time.perf_counter() - started)
     recompute_s = min(timings)
     print(
@@ -83,7 +84,7 @@ def main():
     pipe.sadd("newsroom:ctr:views:open", bucket)
     pipe.execute()
     started = time.perf_counter()
-    result = trending.flush_views()
+    result = counting.flush_views()
     flush_s = time.perf_counter() - started
     print(f"flush_views: entries={result.entries} s={flush_s:.3f} target_s=1")
     record(

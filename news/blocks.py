@@ -1,4 +1,4 @@
-"""StreamField blocks for article and standard page bodies.
+"""StreamField blocks for article bodies (standard pages reuse them: home.blocks).
 
 Each block has its own template under templates/components/streamfield/blocks/
 and a preview_value for the admin's block previews. There is no RawHTMLBlock:
@@ -15,8 +15,6 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
-
-from ads.blocks import RateCardBlock
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 FACT_BOX_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -275,13 +273,3 @@ class ArticleBodyBlock(blocks.StreamBlock):
     related_stories = RelatedStoriesBlock()
     table = TableBlock()
     download = DownloadBlock()
-
-
-class StandardBodyBlock(blocks.StreamBlock):
-    paragraph = ParagraphBlock()
-    heading = HeadingBlock()
-    image = ArticleImageBlock()
-    fact_box = FactBoxBlock()
-    table = TableBlock()
-    download = DownloadBlock()
-    rate_card = RateCardBlock()

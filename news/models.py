@@ -3,6 +3,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -16,13 +17,22 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from core import fragments
+from core.cache_headers import CacheHeadersPageMixin
+from core.pages import exclude_restricted
+from core.process_cache import ProcessCache
+from core.purge import PurgeablePageMixin
+from core.text import fold, folded_passages, has_diacritics
 from news.blocks import ArticleBodyBlock
-from news.trending import view_token
-from newsroom.utils.cache import CacheHeadersPageMixin
-from newsroom.utils.pages import exclude_restricted
-from newsroom.utils.panels import settings_panels_with_zone
+from publishing.panels import settings_panels_with_zone
 
 BIO_FEATURES = ["bold", "italic", "link"]
+# The article's parts rendered once per published revision, in article_page.html.
+ARTICLE_REVISION_FRAGMENTS = ("article-meta", "article-breadcrumbs", "article-header", "article-hero", "article-footer")
+_section_titles = ProcessCache("section-titles", ttl=60, max_entries=10_000)
+fragments.register(
+    "listing-ids", "subsections", "article-body", "related-ids", "section-meta", *ARTICLE_REVISION_FRAGMENTS
+)
 # Related stories are chosen among this many of the newest stories sharing a tag.
 RELATED_CANDIDATES = 200
 
@@ -49,21 +59,20 @@ def paginate_listing(request, name, articles, per_page):
     """`paginate` for a listing of ArticlePages, as cheap on page 200 as on page 1.
 
     The listing's ids, newest first, are kept as a fragment until the next
-    publish (newsroom.utils.fragments): a page of them is sliced in Python
+    publish (core.fragments): a page of them is sliced in Python
     and its articles loaded by primary key, instead of a COUNT and an
     ORDER BY ... OFFSET over every article of a busy section on each request.
     The page's object_list is those ids; `{% article_cards %}` turns them into
     cards. Previews read the database directly (ArticlePages).
     """
-    from newsroom.utils import fragments
 
     def ids():
         return list(articles.order_by("-display_date", "-pk").values_list("pk", flat=True))
 
-    if getattr(request, "is_preview", False):
+    if fragments.is_preview(request):
         return paginate(request, ArticlePage.objects.listing().filter(pk__in=articles.values("pk")), per_page)
     # object_list holds ids: {% article_cards %} renders (or fetches) their cards.
-    return paginate(request, fragments.cached(f"listing-ids:{name}", ids), per_page)
+    return paginate(request, fragments.cached(fragments.key("listing-ids", name), ids), per_page)
 
 
 class Author(index.Indexed, models.Model):
@@ -130,7 +139,7 @@ class Author(index.Indexed, models.Model):
         return f"https://x.com/{self.x_handle}" if self.x_handle else ""
 
 
-class SectionPage(CacheHeadersPageMixin, Page):
+class SectionPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
     """A section of the paper (News, Politics, Sports...). Sections nest: More → Africa."""
 
     intro = models.TextField(blank=True, max_length=500, help_text="One or two sentences shown under the title.")
@@ -155,15 +164,16 @@ class SectionPage(CacheHeadersPageMixin, Page):
 
     def subsections(self, request=None):
         """Published, public child sections in tree order (a fragment: reading them scans every descendant)."""
-        from newsroom.utils import fragments
 
         def load():
             children = exclude_restricted(SectionPage.objects.child_of(self).live()).order_by("path")
             return list(children.only("title", "url_path", "path", "depth"))
 
-        if getattr(request, "is_preview", False):
-            return load()
-        return fragments.cached(f"subsections:{self.pk}", load)
+        return fragments.cached(fragments.key("subsections", self.pk), load, request=request)
+
+    def purge_urls(self):
+        """Its own and its ancestors' URLs, the site-wide feeds, and its own and its parent sections' feeds."""
+        return super().purge_urls() | _section_feed_urls(self, inclusive=True)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -217,7 +227,7 @@ class ArticlePageForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class ArticlePage(CacheHeadersPageMixin, Page):
+class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
     standfirst = models.TextField(
         max_length=300,
         help_text="The summary under the headline, at most 300 characters. Also used in listings and shares.",
@@ -295,6 +305,8 @@ class ArticlePage(CacheHeadersPageMixin, Page):
     ]
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
+    # What a list of articles outside news (the editorial calendar) prefetches to show their bylines.
+    byline_prefetch = ("article_authors__author",)
 
     class Meta:
         verbose_name = "article"
@@ -363,46 +375,57 @@ class ArticlePage(CacheHeadersPageMixin, Page):
             )
         return chosen
 
-    def rendered_parts(self, request):
-        """The article's breadcrumbs, header, hero, body blocks and footer as HTML, with the bylines and tags."""
-        from django.template.loader import render_to_string
+    def purge_urls(self):
+        """What shows the story: itself, its sections, home, the feeds, and its authors' and tags' pages and feeds."""
+        urls = super().purge_urls() | _section_feed_urls(self, inclusive=False)
+        site = self.get_site()
+        if site is None:
+            return urls
+        # Author pages and tag archives are routes of the site's home page (a RoutablePage).
+        home = site.root_page.specific
+        for author in self.authors:
+            urls.add(site.root_url + home.url + home.reverse_subpage("author", kwargs={"slug": author.slug}))
+            urls.add(site.root_url + reverse("author_feed", kwargs={"slug": author.slug}))
+        for tag in self.tag_list:
+            urls.add(site.root_url + home.url + home.reverse_subpage("tag", kwargs={"slug": tag.slug}))
+            urls.add(site.root_url + reverse("tag_feed", kwargs={"slug": tag.slug}))
+        return urls
 
-        from news.navigation import breadcrumbs
-
+    def rendered_body(self, request):
+        """The body blocks rendered as HTML (the ads go between them per view), with the bylines and tags."""
         context = {"page": self, "request": request}
         return {
-            "breadcrumbs": mark_safe(
-                render_to_string("components/breadcrumbs.html", {"crumbs": breadcrumbs(self), "request": request})
-            ),
             "authors": self.authors,
             "tags": self.tag_list,
-            "header": mark_safe(render_to_string("components/article_header.html", context)),
-            "hero": mark_safe(render_to_string("components/article_hero.html", context)),
             "blocks": [RenderedBlock(block.block_type, block.render_as_block(context=context)) for block in self.body],
-            "footer": mark_safe(render_to_string("components/article_footer.html", context)),
         }
 
     def get_context(self, request, *args, **kwargs):
-        from newsroom.utils import fragments
-
         context = super().get_context(request, *args, **kwargs)
-        if getattr(request, "is_preview", False):
-            context["parts"] = self.rendered_parts(request)
-            context["related_articles"] = self.related_articles()
-        else:
-            # Once per published revision; the bylines and tags come with it, for the
-            # structured data and the ads' targeting.
-            parts = fragments.cached(
-                f"article-parts:{self.pk}:{self.live_revision_id}", lambda: self.rendered_parts(request)
+        if not fragments.is_preview(request):
+            # The fragments of this revision in one round trip; the template's
+            # header, hero, footer and meta tags then find theirs here.
+            revision = self.live_revision_id
+            fragments.prefetch(
+                [fragments.key(name, self.pk, revision) for name in ARTICLE_REVISION_FRAGMENTS]
+                + [fragments.key("article-body", self.pk, revision), fragments.key("related-ids", self.pk)]
             )
-            self.__dict__.setdefault("authors", parts["authors"])
-            self.__dict__.setdefault("tag_list", parts["tags"])
-            context["parts"] = parts
-            # Ids, chosen once per publish; {% article_cards %} fetches their (shared) cards.
-            context["related_articles"] = fragments.cached(
-                f"related-ids:{self.pk}", lambda: [article.pk for article in self.related_articles()]
-            )
-        context["view_token"] = view_token(self.pk)
+        # Once per published revision; the bylines and tags come with it, for the
+        # structured data and the ads' targeting.
+        body = fragments.cached(
+            fragments.key("article-body", self.pk, self.live_revision_id),
+            lambda: self.rendered_body(request),
+            request=request,
+        )
+        self.__dict__.setdefault("authors", body["authors"])
+        self.__dict__.setdefault("tag_list", body["tags"])
+        context["body_blocks"] = body["blocks"]
+        # Ids, chosen once per publish; {% article_cards %} fetches their (shared) cards.
+        context["related_articles"] = fragments.cached(
+            fragments.key("related-ids", self.pk),
+            lambda: [article.pk for article in self.related_articles()],
+            request=request,
+        )
         return context
 
     # Indexing helpers for search_fields; the work is in search/indexing.py and search/text.py.
@@ -414,13 +437,19 @@ class ArticlePage(CacheHeadersPageMixin, Page):
 
     @property
     def section_title(self):
-        from search.indexing import section_title
+        """Title of the section the article sits in, as indexed with it.
 
-        return section_title(self)
+        update_index reads thousands of articles from a handful of sections, so
+        titles are kept for a minute per process rather than queried per article.
+        """
+        parent_path = (self.path or "")[: -Page.steplen]
+        if not parent_path:
+            return ""
+        return _section_titles.get_or_build(
+            parent_path, lambda: Page.objects.filter(path=parent_path).values_list("title", flat=True).first() or ""
+        )
 
     def search_folded_text(self):
-        from search.text import folded_passages
-
         # The database backends read each search field once per index column (five times per article).
         key = (self.title, self.standfirst, id(self.body))
         cached = self.__dict__.get("_search_folded_text")
@@ -432,9 +461,15 @@ class ArticlePage(CacheHeadersPageMixin, Page):
         return cached[1]
 
     def search_folded_title(self):
-        from search.text import fold, has_diacritics
-
         return fold(self.title) if has_diacritics(self.title) else ""
+
+
+def _section_feed_urls(page, inclusive):
+    """The feeds of the sections `page` sits in (and of `page` itself, if `inclusive`)."""
+    site = page.get_site()
+    root_url = site.root_url if site is not None else ""
+    sections = page.get_ancestors(inclusive=inclusive).filter(depth__gte=3).values_list("slug", flat=True)
+    return {root_url + reverse("section_feed", kwargs={"slug": slug}) for slug in sections}
 
 
 class RenderedBlock:
@@ -477,65 +512,3 @@ class ArticleCorrection(Orderable):
 
     def __str__(self):
         return f"{self.date}: {self.note[:60]}"
-
-
-class ArticleViewHour(models.Model):
-    """Reader views of one article in one hour (UTC), rolled up from the view beacon.
-
-    Append-only: each flushed counter bucket adds its rows as they are (one
-    COPY), so an article may have more than one row for an hour (a bucket
-    for an hour that was already flushed). Readers always sum `views`.
-
-    No foreign key: counts for a story deleted meanwhile must not fail a roll-up;
-    trending ignores ids that no longer exist.
-    """
-
-    article_id = models.BigIntegerField()
-    hour = models.DateTimeField()
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        # Hour first: a flush adds one hour's rows, side by side in the index, and
-        # the trending window ("the last 48 hours") is a prefix range of it.
-        indexes = [models.Index(fields=["hour", "article_id"], name="articleviewhour_hour_article")]
-
-    def __str__(self):
-        return f"article {self.article_id} @ {self.hour:%Y-%m-%d %H}:00: {self.views}"
-
-
-class TrendingList(models.Model):
-    """A ranked list computed by `recompute_trending`; templates only ever read these."""
-
-    scope = models.CharField(max_length=40, unique=True, help_text='"site" or "section:<id>"')
-    computed_at = models.DateTimeField()
-    items = models.JSONField(default=list, help_text="[{article: id, score: float, pinned: bool}, ...] in order")
-
-    def __str__(self):
-        return f"{self.scope} ({len(self.items)} stories at {self.computed_at:%H:%M})"
-
-
-class TrendingOverride(models.Model):
-    """An editor's pin (fixed position) or ban for one story, until an expiry."""
-
-    PIN = "pin"
-    BAN = "ban"
-    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="trending_overrides")
-    action = models.CharField(max_length=3, choices=[(PIN, "Pin"), (BAN, "Ban")])
-    position = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(20)], help_text="1 = top"
-    )
-    expires_at = models.DateTimeField()
-    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["action", "position", "-created_at"]
-
-    def __str__(self):
-        if self.action == self.PIN:
-            return f"Pin {self.article} at #{self.position} until {self.expires_at:%Y-%m-%d %H:%M}"
-        return f"Ban {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
-
-    def clean(self):
-        if self.action == self.PIN and not self.position:
-            raise ValidationError({"position": "A pinned story needs a position."})

@@ -7,11 +7,13 @@ sections or articles, so every page type keeps a fixed query budget.
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 
+from core import fragments
+from core.pages import exclude_restricted
 from news.models import ArticlePage, SectionPage
-from newsroom.utils import fragments
-from newsroom.utils.pages import exclude_restricted
 
 MEGA_MENU_STORIES = 5
+
+fragments.register("menu-sections")
 
 
 def menu_sections(home, request=None):
@@ -22,8 +24,8 @@ def menu_sections(home, request=None):
     cached = getattr(request, "_newsroom_menu_sections", None)
     if cached is not None:
         return cached
-    # Shared across requests until the next publish (see newsroom.utils.fragments).
-    sections = fragments.cached(f"menu-sections:{home.pk}", lambda: _menu_sections(home))
+    # Shared across requests until the next publish (see core.fragments).
+    sections = fragments.cached(fragments.key("menu-sections", home.pk), lambda: _menu_sections(home))
     if request is not None:
         request._newsroom_menu_sections = sections
     return sections

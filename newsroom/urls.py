@@ -5,17 +5,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ads import views as ads_views
-from home.health import health
-from news import feeds, sitemaps
-from news import views as news_views
+from home import feeds, sitemaps
+from publishing.health import health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),
     path("search/", include("search.urls")),
-    path("api/views/", news_views.count_view, name="count_view"),
-    path("fragments/trending/<str:scope>/", news_views.trending_fragment, name="trending_fragment"),
+    path("", include("trending.urls")),
     path("ads/", include("ads.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads_txt"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

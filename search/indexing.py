@@ -25,28 +25,6 @@ from search.models import PendingIndexUpdate
 
 logger = logging.getLogger(__name__)
 
-SECTION_TITLE_TTL = 60
-_section_titles = {}
-
-
-def section_title(page):
-    """Title of the section an article sits in, as indexed with it.
-
-    update_index reads thousands of articles from a handful of sections, so
-    titles are remembered for a minute rather than queried per article.
-    """
-    from wagtail.models import Page
-
-    parent_path = (page.path or "")[: -Page.steplen]
-    if not parent_path:
-        return ""
-    now = time.monotonic()
-    cached = _section_titles.get(parent_path)
-    if cached is None or cached[0] < now:
-        title = Page.objects.filter(path=parent_path).values_list("title", flat=True).first() or ""
-        cached = _section_titles[parent_path] = (now + SECTION_TITLE_TTL, title)
-    return cached[1]
-
 
 def record_pending(instance):
     """Remember that the search server missed a change to `instance`."""

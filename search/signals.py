@@ -1,6 +1,9 @@
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from news.models import ArticlePage
+from search.indexing import reindex
+
 
 @receiver(page_published)
 def reindex_published_article(sender, instance, **kwargs):
@@ -9,11 +12,8 @@ def reindex_published_article(sender, instance, **kwargs):
     Wagtail indexes a page from its post_save signal, which fires before
     modelcluster writes the page's authors and tags, and before news.signals
     fills in a default display date with a queryset update. Re-indexing
-    here, after both (this app follows news in INSTALLED_APPS), keeps the
+    here, after both (this app comes after news in INSTALLED_APPS), keeps the
     index's bylines, tags and dates those of the published story.
     """
-    from news.models import ArticlePage
-    from search.indexing import reindex
-
     if isinstance(instance, ArticlePage):
         reindex(instance)

@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from core import cache_headers
 from news.models import ArticleKind
-from newsroom.utils import cache as cache_headers
 from search import backends, service
 
 # Results change as stories are published; a minute in a shared cache is plenty.

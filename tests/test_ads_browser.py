@@ -9,9 +9,9 @@ from django.db import connections
 
 from ads import counting
 from ads.models import Campaign, Slot
+from ads.tests.support import BROWSER_UA, ads_clean, campaign_with, counted, long_body, slots  # noqa: F401 - fixtures
 from news.factories import ArticlePageFactory, SectionPageFactory
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
-from tests.test_ads_support import BROWSER_UA, ads_clean, campaign_with, counted, long_body, slots  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.signals import got_request_exception
 
 from search import views
-from tests.test_search import engine, make_article, sections  # noqa: F401  (fixtures)
+from search.tests.test_search import engine, make_article, sections  # noqa: F401  (fixtures)
 
 TEN_KB = 10 * 1024
 
@@ -285,7 +285,7 @@ def call_view(rf, view, url):
 
 
 def refused_nul(url, response):
-    """newsroom.utils.security refuses NUL bytes in any address with a plain 400 saying so."""
+    """core.security refuses NUL bytes in any address with a plain 400 saying so."""
     return "%00" in url and response.status_code == 400 and b"NUL" in response.content
 
 

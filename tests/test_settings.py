@@ -108,10 +108,30 @@ def test_beat_runs_the_publish_sweep_every_minute():
     app.loader.import_default_modules()  # what a worker does at start-up
 
     entry = app.conf.beat_schedule["publish-scheduled-pages"]
-    assert entry["task"] == "home.tasks.publish_scheduled_pages"
+    assert entry["task"] == "publishing.tasks.publish_scheduled_pages"
     assert entry["schedule"] == 60.0
-    assert "home.tasks.publish_scheduled_pages" in app.tasks
+    assert "publishing.tasks.publish_scheduled_pages" in app.tasks
 
 
 def test_there_is_no_site_package_shadowed_by_python():
     assert not (settings.BASE_DIR / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("module", "installed"),
+    [
+        ("newsroom.settings.production", False),
+        ("newsroom.settings.dev", True),
+        ("newsroom.settings.test", True),
+        ("newsroom.settings.bench", True),
+    ],
+)
+def test_the_demo_loader_is_installed_everywhere_but_production(module, installed):
+    env = clean_env(DJANGO_SETTINGS_MODULE=module, SECRET_KEY="x" * 20 + "-production-like-secret-key-for-the-test")
+    result = run_manage("help", "seed_demo", env=env)
+    if installed:
+        assert result.returncode == 0, result.stderr
+        assert "seed_demo" in result.stdout
+    else:
+        assert result.returncode != 0
+        assert "Unknown command: 'seed_demo'" in result.stderr

@@ -6,9 +6,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from core import fragments
 from news import navigation
 from news.models import ArticlePage
-from newsroom.utils import fragments
+
+fragments.register("main-nav-html", chrome=True, per_site=True)
+fragments.register("latest-posts", chrome=True)
+fragments.register("card")
 
 # Enough for any sidebar, with one to spare for the page's own story.
 LATEST_CACHED = 12
@@ -33,7 +37,7 @@ def main_navigation(context):
         sections = navigation.menu_sections(home, request)
         return render_to_string("components/main_nav.html", {"sections": sections, "home": home, "request": request})
 
-    return mark_safe(fragments.cached(f"main-nav-html:{home.pk}", render))
+    return mark_safe(fragments.cached(fragments.key("main-nav-html", home.pk), render, request=request))
 
 
 # Inclusion tags pass the request on: {% pageurl %} caches the site's root
@@ -51,7 +55,11 @@ def latest_posts(context, count=6, exclude=None):
         fields = ("title", "url_path", "path", "display_date", "first_published_at")
         return list(ArticlePage.objects.readable().order_by("-display_date", "-pk").only(*fields)[:LATEST_CACHED])
 
-    articles = [a for a in fragments.cached("latest-posts", build) if exclude is None or a.pk != exclude.pk]
+    articles = [
+        a
+        for a in fragments.cached("latest-posts", build, request=context.get("request"))
+        if exclude is None or a.pk != exclude.pk
+    ]
     return {"articles": articles[:count], "request": context.get("request")}
 
 
@@ -92,11 +100,11 @@ def article_cards(context, articles, show_image=True, heading_level="h2", compac
         return render_to_string("components/article_card.html", {"article": article, "request": request, **options})
 
     items = list(articles)
-    if getattr(request, "is_preview", False):
+    if fragments.is_preview(request):
         return mark_safe("".join(render(article) for article in _as_articles(items).values()))
     variant = f"{int(bool(show_image))}{heading_level}{int(bool(compact))}{int(bool(lead))}"
     ids = [getattr(item, "pk", item) for item in items]
-    names = {pk: f"card:{variant}:{pk}" for pk in ids}
+    names = {pk: fragments.key("card", variant, pk) for pk in ids}
     current, found = fragments.get_many(names.values())
     missing = [item for item in items if names[getattr(item, "pk", item)] not in found]
     if missing:
@@ -116,35 +124,3 @@ def _as_articles(items):
         if article is not None:
             result[article.pk] = article
     return result
-
-
-class FragmentNode(template.Node):
-    def __init__(self, name, parts, nodelist):
-        self.name = name
-        self.parts = parts
-        self.nodelist = nodelist
-
-    def render(self, context):
-        request = context.get("request")
-        if getattr(request, "is_preview", False):
-            return self.nodelist.render(context)
-        name = ":".join([self.name, *(str(part.resolve(context)) for part in self.parts)])
-        return mark_safe(fragments.cached(f"tpl:{name}", lambda: str(self.nodelist.render(context))))
-
-
-@register.tag
-def fragment(parser, token):
-    """{% fragment "name" [key ...] %}...{% endfragment %}: the enclosed HTML, rendered once per publish.
-
-    For parts that are the same on every page (the site's logo, social links,
-    footer), or for every view of one published revision (given as keys, e.g.
-    `page.pk page.live_revision_id`): they depend only on the site settings and
-    published pages, and a publish or a settings change starts a new fragment
-    generation. Previews always render afresh.
-    """
-    bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('usage: {% fragment "name" [key ...] %}...{% endfragment %}')
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -2,8 +2,8 @@
 
 Every service address and secret comes from the environment. An optional
 service is switched on by its variable being present; without it the
-embedded default of ../shared/DESIGN.md runs (SQLite, database cache and
-search, a filesystem Celery broker), so `make run` needs nothing installed.
+embedded default runs (SQLite, database cache and search, a filesystem
+Celery broker), so `make run` needs nothing installed.
 """
 
 import os
@@ -35,11 +35,21 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
-    "home",
+# The project's apps, bottom layer first (docs/architecture.md; `make lint` checks the
+# layers). The order matters: each app's signal receivers run after those of the apps
+# below it (search re-indexes a published article after news has set its display date).
+NEWSROOM_APPS = [
+    "core",
+    "publishing",
+    "site_settings",
     "news",
-    "search",
+    "trending",
     "ads",
+    "home",
+    "search",
+]
+INSTALLED_APPS = [
+    *NEWSROOM_APPS,
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -71,15 +81,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsroom.utils.security.RejectNulBytesMiddleware",
+    "core.security.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions: a cached page for an anonymous reader is served without touching them.
-    "newsroom.utils.page_cache.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
     # One read of the fragment generation per request; a cached Site and home page.
-    "newsroom.utils.fragments.FragmentGenerationMiddleware",
-    "newsroom.utils.sites.CachedSiteMiddleware",
+    "core.fragments.FragmentGenerationMiddleware",
+    "core.sites.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,24 +138,24 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
         },
         "renditions": {
             # Skips Wagtail's write-back of every rendition it serves (see the module).
-            "BACKEND": "newsroom.utils.cache_backends.RenditionCache",
+            "BACKEND": "core.cache_backends.RenditionCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-renditions",
             "TIMEOUT": 60 * 60 * 24,
         },
         "pages": {
-            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-pages",
         },
         "fragments": {
-            "BACKEND": "newsroom.utils.cache_backends.RedisCache",
+            "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-fragments",
         },
@@ -235,6 +245,12 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600 if RE
 NEWSROOM_PAGE_CACHE_BYPASS_TOKEN = os.environ.get("PAGE_CACHE_BYPASS_TOKEN", "")
 NEWSROOM_BENCH_ENDPOINTS = env_bool("NEWSROOM_BENCH_ENDPOINTS", False)
 NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 60))
+
+# Purges: every change hands the URLs it affects to each of these frontend caches
+# (wagtail.contrib.frontend_cache; core.purge). Our Redis page cache is always one.
+WAGTAILFRONTENDCACHE = {"pages": {"BACKEND": "core.page_cache.PageCacheBackend"}}
+# URL names any publish can change, purged with every page (feeds, sitemaps, robots.txt).
+NEWSROOM_PURGE_SITE_URLS = ["feed", "sitemap", "news_sitemap", "robots_txt"]
 
 # How long shared caches may keep a published page; publishing purges it sooner.
 NEWSROOM_PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", 300))
@@ -330,13 +346,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NEWSROOM_SCHEDULE_TASKS = env_bool("NEWSROOM_SCHEDULE_TASKS", True)
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
-        "task": "home.tasks.publish_scheduled_pages",
+        "task": "publishing.tasks.publish_scheduled_pages",
         "schedule": float(os.environ.get("PUBLISH_SWEEP_SECONDS", 60)),
         # A sweep that has not started within a minute is superseded by the next.
         "options": {"expires": 55},
     },
     "flush-views": {
-        "task": "news.tasks.flush_views",
+        "task": "trending.tasks.flush_views",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
@@ -351,7 +367,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
     "recompute-trending": {
-        "task": "news.tasks.recompute_trending",
+        "task": "trending.tasks.recompute_trending",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -1,7 +1,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STATIC_ROOT, VAR_DIR
+from .base import DATABASES, INSTALLED_APPS, STATIC_ROOT, VAR_DIR
 
 SECRET_KEY = "newsroom-test-secret-key-not-used-anywhere-else-0123456789"
 DEBUG = False
@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # sees the same test database.
     # The process id keeps two test runs on one machine from sharing a file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-newsroom-{os.getpid()}.sqlite3")}
+
+# seed_demo and the demo newsroom: never installed in production.
+INSTALLED_APPS = ["demo", *INSTALLED_APPS]

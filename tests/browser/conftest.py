@@ -15,8 +15,9 @@ from django.utils import timezone
 from wagtail.models import Collection
 from wagtail_factories import ImageFactory
 
-from home.models import FooterLink, SiteSettings, StandardPage
+from home.models import StandardPage
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
+from site_settings.models import FooterLink, SiteSettings
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_DIR = Path(__file__).resolve().parent

@@ -1,0 +1,136 @@
+"""What a change purges: every URL that shows it, from every frontend cache, and the fragments.
+
+The Wagtail way (`wagtail.contrib.frontend_cache`): collect the URLs a change
+affects in one `PurgeBatch` and hand it to every backend configured in
+`WAGTAILFRONTENDCACHE` (our Redis page cache always, `core.page_cache.PageCacheBackend`;
+an edge cache when one is configured). Each page type says which URLs show it
+(`PurgeablePageMixin.purge_urls`: its own URL and its ancestors' here; feeds,
+author and tag pages where a page type adds them), so this module imports no app.
+
+Purges run at commit: a page rendered from the old rows meanwhile must not survive.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from core import fragments
+
+
+def site_urls(root_url):
+    """The site-wide URLs any publish can change (feeds, sitemaps): settings.NEWSROOM_PURGE_SITE_URLS, reversed."""
+    return [root_url + reverse(name) for name in settings.NEWSROOM_PURGE_SITE_URLS]
+
+
+def path_of(url_path):
+    """The public path of a page's `url_path` ("/home/politics/story/" -> "/politics/story/")."""
+    parts = url_path.strip("/").split("/")[1:]
+    return "/" + "/".join(parts) + ("/" if parts else "")
+
+
+def _root_url(page):
+    try:
+        site = page.get_site()
+    except Site.DoesNotExist:  # a page deleted with its site
+        return ""
+    return site.root_url if site is not None else ""
+
+
+class PurgeablePageMixin:
+    """A page that says which URLs show it; page types extend `purge_urls` with their feeds and archives."""
+
+    def purge_urls(self):
+        """Full URLs: this page, its ancestors below the root (sections, home) and the site-wide feeds and sitemaps."""
+        root_url = _root_url(self)
+        urls = set(site_urls(root_url))
+        for url_path in self.get_ancestors(inclusive=True).filter(depth__gt=1).values_list("url_path", flat=True):
+            urls.add(root_url + path_of(url_path))
+        return urls
+
+
+def page_purge_urls(page):
+    specific = page.specific_deferred
+    if isinstance(specific, PurgeablePageMixin):
+        return specific.purge_urls()
+    return PurgeablePageMixin.purge_urls(page)
+
+
+def purge_urls(urls):
+    """Purge `urls` from every frontend cache now."""
+    if urls:
+        PurgeBatch(urls).purge()
+
+
+def purge_page_at_commit(page):
+    urls = page_purge_urls(page)
+    transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
+
+
+def _on_publish_change(sender, instance, **kwargs):
+    purge_page_at_commit(instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    # The page is gone, its bylines and tags with it: purge its former path, its ancestors and the site-wide URLs.
+    urls = PurgeablePageMixin.purge_urls(instance) if instance.url_path else set()
+    if instance.url_path:
+        urls.add(_root_url(instance) + path_of(instance.url_path))
+    transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
+
+
+def _renew_fragments(sender, created=False, **kwargs):
+    if created and sender in _skip_created:
+        return
+    # Now, so the rest of this transaction (and a test inside one) sees the change,
+    # and again at commit, so nothing built from the old rows meanwhile survives.
+    fragments.bump()
+    transaction.on_commit(fragments.bump)
+
+
+_skip_created = set()
+
+
+def renew_fragments_on_change(*models, skip_created=()):
+    """Fragments are built from these models too: any save or delete of one renews them.
+
+    `skip_created`: models whose creation changes nothing rendered (settings made with their defaults).
+    """
+    _skip_created.update(skip_created)
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(_renew_fragments, sender=model, dispatch_uid=f"newsroom-fragments-{label}")
+        post_delete.connect(_renew_fragments, sender=model, dispatch_uid=f"newsroom-fragments-del-{label}")
+
+
+def _purge_restricted(sender, instance, **kwargs):
+    """A view restriction added or removed: the page and everything under it leave the frontend caches.
+
+    At once and again at commit, like the fragments: a page just put behind a
+    password must not be served from a cache to anyone.
+    """
+    try:
+        page = instance.page
+    except Page.DoesNotExist:
+        return
+    root_url = _root_url(page)
+    urls = set(page_purge_urls(page))
+    for url_path in Page.objects.descendant_of(page).values_list("url_path", flat=True):
+        urls.add(root_url + path_of(url_path))
+    purge_urls(urls)
+    transaction.on_commit(lambda: purge_urls(urls))
+
+
+def connect_signals():
+    page_published.connect(_on_publish_change, dispatch_uid="newsroom-purge-publish")
+    page_unpublished.connect(_on_publish_change, dispatch_uid="newsroom-purge-unpublish")
+    post_page_move.connect(_on_publish_change, dispatch_uid="newsroom-purge-move")
+    post_delete.connect(_on_delete, sender=Page, dispatch_uid="newsroom-purge-delete")
+    post_save.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction")
+    post_delete.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction-del")
+    # Sites: the per-process Site copies (core.sites). View restrictions: listings,
+    # related stories and the "any restrictions at all" flag.
+    renew_fragments_on_change(Site, PageViewRestriction)

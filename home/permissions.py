@@ -1,0 +1,240 @@
+"""The newsroom's roles and its desk-review workflow, set up by `manage.py setup_newsroom`.
+
+Reporters write and submit, editors approve, publish and schedule, ad managers
+get into the admin but not into the page tree. Site settings stay with
+superusers. `setup_newsroom()` is the single source of truth for these groups'
+page and media permissions: it adds what is missing and removes any other page
+or image/document collection permission the groups hold (Wagtail's migrations,
+for one, give their own "Editors" group add/change on the tree root). Model
+permissions are only ever added, because other apps (ads) extend these groups
+with their own.
+"""
+
+from dataclasses import dataclass, field
+from io import StringIO
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from home.models import HomePage
+
+REPORTERS = "Reporters"
+EDITORS = "Editors"
+AD_MANAGERS = "Ad managers"
+DESK_REVIEW = "Desk review"
+EDITORS_APPROVAL = "Editors' approval"
+
+# "app_label.codename", granted through group.permissions.
+MODEL_PERMISSIONS = {
+    REPORTERS: ["wagtailadmin.access_admin", "news.view_author", "news.add_author", "news.change_author"],
+    EDITORS: [
+        "wagtailadmin.access_admin",
+        "news.add_author",
+        "news.change_author",
+        "news.delete_author",
+        # The trending board: pin and ban stories.
+        "trending.add_trendingoverride",
+        "trending.delete_trendingoverride",
+        # The "popular searches" and "searches with no results" reports.
+        "search.view_searchtermday",
+    ],
+    AD_MANAGERS: [
+        "wagtailadmin.access_admin",
+        *(
+            f"ads.{action}_{model}"
+            for model in ("advertiser", "campaign", "creative", "slot")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "ads.can_edit_html_creatives",
+    ],
+}
+
+# Granted on the home page, so they reach every section and article, present
+# and future. "add" alone lets reporters create pages and edit the ones they
+# own, but never publish, unpublish or delete a live page.
+PAGE_PERMISSIONS = {
+    REPORTERS: ["add"],
+    EDITORS: ["add", "change", "publish", "lock", "unlock"],
+    AD_MANAGERS: [],
+}
+
+# Granted on the root collection, so they reach every collection.
+COLLECTION_PERMISSIONS = {
+    REPORTERS: [
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+    EDITORS: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    AD_MANAGERS: [],
+}
+
+# The collection permissions this module owns; others (collection management)
+# are left to whoever grants them.
+MEDIA_APPS = ("wagtailimages", "wagtaildocs")
+
+
+@dataclass
+class SetupReport:
+    home_page_created: bool = False
+    groups_created: list = field(default_factory=list)
+    groups_found: list = field(default_factory=list)
+    permissions_added: int = 0
+    permissions_removed: int = 0
+    workflow_created: bool = False
+    workflow_changed: bool = False
+    home_page_title: str = ""
+
+    @property
+    def changed(self):
+        return bool(
+            self.home_page_created
+            or self.groups_created
+            or self.permissions_added
+            or self.permissions_removed
+            or self.workflow_created
+            or self.workflow_changed
+        )
+
+    def summary(self):
+        parts = []
+        if self.home_page_created:
+            parts.append("created the home page")
+        if self.groups_created:
+            parts.append("created groups " + ", ".join(self.groups_created))
+        if self.groups_found:
+            parts.append("found groups " + ", ".join(self.groups_found))
+        if self.permissions_added or self.permissions_removed:
+            parts.append(f"permissions {self.permissions_added} added, {self.permissions_removed} removed")
+        else:
+            parts.append("permissions up to date")
+        if self.workflow_created:
+            state = "created"
+        elif self.workflow_changed:
+            state = "updated"
+        else:
+            state = "found"
+        parts.append(f"workflow {DESK_REVIEW!r} {state} on {self.home_page_title!r}")
+        return "Newsroom roles: " + "; ".join(parts) + "."
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _page_permission(action):
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=f"{action}_page")
+
+
+@transaction.atomic
+def setup_newsroom(stdout=None):
+    """Create or bring up to date the newsroom's groups, permissions and workflow.
+
+    Safe to run any number of times: a second run changes nothing. Returns a
+    SetupReport; `stdout` receives the site bootstrap's messages, if given.
+    """
+    report = SetupReport()
+    report.home_page_created = not HomePage.objects.exists()
+    call_command("bootstrap_site", "--no-superuser", stdout=stdout or StringIO())
+    home = HomePage.objects.get()
+    report.home_page_title = home.title
+    # Wagtail's migrations create the root collection; a flushed database
+    # (transactional tests, a hand-emptied table) may not have it.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+    groups = {}
+    for name in (REPORTERS, EDITORS, AD_MANAGERS):
+        group, created = Group.objects.get_or_create(name=name)
+        (report.groups_created if created else report.groups_found).append(name)
+        groups[name] = group
+
+        missing = [
+            permission
+            for permission in map(_permission, MODEL_PERMISSIONS[name])
+            if not group.permissions.filter(pk=permission.pk).exists()
+        ]
+        group.permissions.add(*missing)
+        report.permissions_added += len(missing)
+
+        wanted_pages = {(home.pk, _page_permission(action).pk) for action in PAGE_PERMISSIONS[name]}
+        held_pages = GroupPagePermission.objects.filter(group=group)
+        stale = [grant.pk for grant in held_pages if (grant.page_id, grant.permission_id) not in wanted_pages]
+        report.permissions_removed += GroupPagePermission.objects.filter(pk__in=stale).delete()[0]
+        held = set(held_pages.values_list("page_id", "permission_id"))
+        for page_id, permission_id in sorted(wanted_pages - held):
+            GroupPagePermission.objects.create(group=group, page_id=page_id, permission_id=permission_id)
+            report.permissions_added += 1
+
+        wanted_media = {(root_collection.pk, _permission(dotted).pk) for dotted in COLLECTION_PERMISSIONS[name]}
+        held_media = GroupCollectionPermission.objects.filter(
+            group=group, permission__content_type__app_label__in=MEDIA_APPS
+        )
+        stale = [grant.pk for grant in held_media if (grant.collection_id, grant.permission_id) not in wanted_media]
+        report.permissions_removed += GroupCollectionPermission.objects.filter(pk__in=stale).delete()[0]
+        held = set(held_media.values_list("collection_id", "permission_id"))
+        for collection_id, permission_id in sorted(wanted_media - held):
+            GroupCollectionPermission.objects.create(
+                group=group, collection_id=collection_id, permission_id=permission_id
+            )
+            report.permissions_added += 1
+
+    _setup_desk_review(home, groups[EDITORS], report)
+    return report
+
+
+def _setup_desk_review(home, editors, report):
+    task = GroupApprovalTask.objects.filter(name=EDITORS_APPROVAL).order_by("pk").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=EDITORS_APPROVAL)
+        report.workflow_changed = True
+    elif not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+        report.workflow_changed = True
+    if set(task.groups.values_list("pk", flat=True)) != {editors.pk}:
+        task.groups.set([editors])
+        report.workflow_changed = True
+
+    workflow = Workflow.objects.filter(name=DESK_REVIEW).order_by("pk").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=DESK_REVIEW, active=True)
+        report.workflow_created = True
+    elif not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+        report.workflow_changed = True
+
+    # Further steps the desk adds in the admin (a legal read, say) are kept.
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        report.workflow_changed = True
+
+    # A workflow on the home page beats Wagtail's "Moderators approval" on the
+    # tree root, for every section and article below it.
+    assignment = WorkflowPage.objects.filter(page=home).first()
+    if assignment is None:
+        WorkflowPage.objects.create(page=home, workflow=workflow)
+        report.workflow_changed = True
+    elif assignment.workflow_id != workflow.pk:
+        assignment.workflow = workflow
+        assignment.save(update_fields=["workflow"])
+        report.workflow_changed = True

@@ -1,0 +1,97 @@
+"""GET /health/: what an operator (or a load balancer) needs to know in one request."""
+
+import datetime
+import logging
+import time
+import uuid
+
+from celery import current_app
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from wagtail.search.backends import get_search_backend
+
+from core.cache_headers import private
+from publishing import schedule
+
+logger = logging.getLogger(__name__)
+
+
+def _timed(check):
+    started = time.monotonic()
+    try:
+        detail = check()
+        ok = True
+    except Exception as error:  # noqa: BLE001 - any failure is the answer, not a crash
+        detail, ok = f"{type(error).__name__}: {error}"[:300], False
+    result = {"ok": ok, "ms": round((time.monotonic() - started) * 1000, 1)}
+    if detail:
+        result["detail"] = detail
+    return result
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def check_cache():
+    key = f"newsroom:health:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written to the cache could not be read back")
+    cache.delete(key)
+    return None
+
+
+def check_broker():
+    with current_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+        return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name
+
+
+def check_search():
+    backend = get_search_backend()
+    if hasattr(backend, "es"):
+        if not backend.es.ping():
+            raise RuntimeError("search server did not answer")
+        return type(backend).__name__
+    return type(backend).__name__
+
+
+@require_GET
+def health(request):
+    checks = {
+        "database": _timed(check_database),
+        "cache": _timed(check_cache),
+        "broker": _timed(check_broker),
+        "search": _timed(check_search),
+    }
+    now = timezone.now()
+    oldest = None
+    overdue = None
+    if checks["database"]["ok"]:
+        revision = schedule.overdue_revisions(now, grace=datetime.timedelta(0)).first()
+        if revision is not None:
+            lateness = (now - revision.approved_go_live_at).total_seconds()
+            oldest = {
+                "title": revision.object_str,
+                "revision": revision.pk,
+                "due": revision.approved_go_live_at.isoformat(),
+                "overdue_seconds": round(lateness, 1),
+            }
+            overdue = lateness > schedule.OVERDUE_ALARM.total_seconds()
+    healthy = all(check["ok"] for check in checks.values()) and not overdue
+    body = {
+        "status": "ok" if healthy else "unhealthy",
+        "time": now.isoformat(),
+        "checks": checks,
+        "scheduled_publishing": {"ok": not overdue, "oldest_overdue": oldest},
+    }
+    if not healthy:
+        logger.error("health check failed: %s", body)
+    return private(JsonResponse(body, status=200 if healthy else 503))

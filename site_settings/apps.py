@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SiteSettingsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "site_settings"
+    verbose_name = "Site settings"
+
+    def ready(self):
+        from core import purge
+        from site_settings.models import FooterLink, SiteSettings
+
+        # The logo, social links and footer are in fragments: a change renews them.
+        purge.renew_fragments_on_change(SiteSettings, FooterLink, skip_created=(SiteSettings,))
