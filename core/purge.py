@@ -26,18 +26,25 @@ def site_urls(root_url):
     return [root_url + reverse(name) for name in settings.NEWSROOM_PURGE_SITE_URLS]
 
 
+def paths_up(url_path):
+    """The public path of a page's `url_path` and of each ancestor below the root, root first.
+
+    "/home/politics/story/" -> ["/", "/politics/", "/politics/story/"]: no query, so it
+    serves pages that are already deleted.
+    """
+    parts = url_path.strip("/").split("/")[1:]
+    return ["/" + "/".join(parts[:depth]) + ("/" if depth else "") for depth in range(len(parts) + 1)]
+
+
 def path_of(url_path):
     """The public path of a page's `url_path` ("/home/politics/story/" -> "/politics/story/")."""
-    parts = url_path.strip("/").split("/")[1:]
-    return "/" + "/".join(parts) + ("/" if parts else "")
+    return paths_up(url_path)[-1]
 
 
-def _root_url(page):
-    try:
-        site = page.get_site()
-    except Site.DoesNotExist:  # a page deleted with its site
-        return ""
-    return site.root_url if site is not None else ""
+def root_url_of(page):
+    """The page's site root URL, from Wagtail's cached site root paths (no query)."""
+    parts = page.get_url_parts()
+    return (parts[1] or "") if parts else ""
 
 
 class PurgeablePageMixin:
@@ -45,11 +52,8 @@ class PurgeablePageMixin:
 
     def purge_urls(self):
         """Full URLs: this page, its ancestors below the root (sections, home) and the site-wide feeds and sitemaps."""
-        root_url = _root_url(self)
-        urls = set(site_urls(root_url))
-        for url_path in self.get_ancestors(inclusive=True).filter(depth__gt=1).values_list("url_path", flat=True):
-            urls.add(root_url + path_of(url_path))
-        return urls
+        root_url = root_url_of(self)
+        return set(site_urls(root_url)) | {root_url + path for path in paths_up(self.url_path or "/")}
 
 
 def page_purge_urls(page):
@@ -75,10 +79,12 @@ def _on_publish_change(sender, instance, **kwargs):
 
 
 def _on_delete(sender, instance, **kwargs):
-    # The page is gone, its bylines and tags with it: purge its former path, its ancestors and the site-wide URLs.
-    urls = PurgeablePageMixin.purge_urls(instance) if instance.url_path else set()
-    if instance.url_path:
-        urls.add(_root_url(instance) + path_of(instance.url_path))
+    # The page is gone, its bylines and tags with it: purge its former path, its ancestors'
+    # and the site-wide URLs. No query: deleting a section deletes every story under it.
+    if not instance.url_path:
+        return
+    root_url = root_url_of(instance)
+    urls = {root_url + path for path in paths_up(instance.url_path)} | set(site_urls(root_url))
     transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
 
 
@@ -116,7 +122,7 @@ def _purge_restricted(sender, instance, **kwargs):
         page = instance.page
     except Page.DoesNotExist:
         return
-    root_url = _root_url(page)
+    root_url = root_url_of(page)
     urls = set(page_purge_urls(page))
     for url_path in Page.objects.descendant_of(page).values_list("url_path", flat=True):
         urls.add(root_url + path_of(url_path))

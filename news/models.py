@@ -21,7 +21,7 @@ from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
 from core.pages import exclude_restricted
 from core.process_cache import ProcessCache
-from core.purge import PurgeablePageMixin
+from core.purge import PurgeablePageMixin, root_url_of
 from core.text import fold, folded_passages, has_diacritics
 from news.blocks import ArticleBodyBlock
 from publishing.panels import settings_panels_with_zone
@@ -383,11 +383,12 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
             return urls
         # Author pages and tag archives are routes of the site's home page (a RoutablePage).
         home = site.root_page.specific
+        home_url = site.root_url + home.url
         for author in self.authors:
-            urls.add(site.root_url + home.url + home.reverse_subpage("author", kwargs={"slug": author.slug}))
+            urls.add(home_url + home.reverse_subpage("author", kwargs={"slug": author.slug}))
             urls.add(site.root_url + reverse("author_feed", kwargs={"slug": author.slug}))
         for tag in self.tag_list:
-            urls.add(site.root_url + home.url + home.reverse_subpage("tag", kwargs={"slug": tag.slug}))
+            urls.add(home_url + home.reverse_subpage("tag", kwargs={"slug": tag.slug}))
             urls.add(site.root_url + reverse("tag_feed", kwargs={"slug": tag.slug}))
         return urls
 
@@ -465,11 +466,16 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
 
 
 def _section_feed_urls(page, inclusive):
-    """The feeds of the sections `page` sits in (and of `page` itself, if `inclusive`)."""
-    site = page.get_site()
-    root_url = site.root_url if site is not None else ""
-    sections = page.get_ancestors(inclusive=inclusive).filter(depth__gte=3).values_list("slug", flat=True)
-    return {root_url + reverse("section_feed", kwargs={"slug": slug}) for slug in sections}
+    """The feeds of the sections `page` sits in (and of `page` itself, if `inclusive`).
+
+    Every page between the home page and a section or article is a section, so
+    their slugs are the steps of the page's url_path: no query.
+    """
+    slugs = page.url_path.strip("/").split("/")[1:]
+    if not inclusive:
+        slugs = slugs[:-1]
+    root_url = root_url_of(page)
+    return {root_url + reverse("section_feed", kwargs={"slug": slug}) for slug in slugs}
 
 
 class RenderedBlock:
