@@ -1,21 +1,6 @@
 from django.db import migrations, models
 
-MOVED_MODELS = ['lease', 'flushedbatch']
-
-
-def rename_content_types(apps, schema_editor):
-    """Keep the moved models' content types (and so their permissions) under the new app label."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="core", model=model).exists():
-            ContentType.objects.filter(app_label="home", model=model).update(app_label="core")
-
-
-def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="home", model=model).exists():
-            ContentType.objects.filter(app_label="core", model=model).update(app_label="home")
+from core.migration_operations import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -56,5 +41,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(rename_content_types, restore_content_types),
+        move_content_types("home", "core", ["lease", "flushedbatch"]),
     ]

@@ -3,22 +3,7 @@ import modelcluster.fields
 from django.conf import settings
 from django.db import migrations, models
 
-MOVED_MODELS = ['sitesettings', 'footerlink']
-
-
-def rename_content_types(apps, schema_editor):
-    """Keep the moved models' content types (and so their permissions) under the new app label."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="site_settings", model=model).exists():
-            ContentType.objects.filter(app_label="home", model=model).update(app_label="site_settings")
-
-
-def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="home", model=model).exists():
-            ContentType.objects.filter(app_label="site_settings", model=model).update(app_label="home")
+from core.migration_operations import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -71,11 +56,11 @@ class Migration(migrations.Migration):
                         ('settings', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='footer_links', to='site_settings.sitesettings')),
                     ],
                     options={
-                        'ordering': ['sort_order'],
+                        'ordering': ["sort_order"],
                         'abstract': False,
                     },
                 ),
             ],
         ),
-        migrations.RunPython(rename_content_types, restore_content_types),
+        move_content_types("home", "site_settings", ["sitesettings", "footerlink"]),
     ]

@@ -3,22 +3,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-MOVED_MODELS = ['articleviewhour', 'trendinglist', 'trendingoverride']
-
-
-def rename_content_types(apps, schema_editor):
-    """Keep the moved models' content types (and so their permissions) under the new app label."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="trending", model=model).exists():
-            ContentType.objects.filter(app_label="news", model=model).update(app_label="trending")
-
-
-def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label="news", model=model).exists():
-            ContentType.objects.filter(app_label="trending", model=model).update(app_label="news")
+from core.migration_operations import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -53,7 +38,7 @@ class Migration(migrations.Migration):
                         ('views', models.PositiveIntegerField(default=0)),
                     ],
                     options={
-                        'indexes': [models.Index(fields=['hour', 'article_id'], name='articleviewhour_hour_article')],
+                        'indexes': [models.Index(fields=["hour", "article_id"], name='articleviewhour_hour_article')],
                     },
                 ),
                 migrations.CreateModel(
@@ -68,10 +53,10 @@ class Migration(migrations.Migration):
                         ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                     ],
                     options={
-                        'ordering': ['action', 'position', '-created_at'],
+                        'ordering': ["action", "position", "-created_at"],
                     },
                 ),
             ],
         ),
-        migrations.RunPython(rename_content_types, restore_content_types),
+        move_content_types("news", "trending", ["articleviewhour", "trendinglist", "trendingoverride"]),
     ]
