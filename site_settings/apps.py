@@ -7,6 +7,8 @@ class SiteSettingsConfig(AppConfig):
     verbose_name = "Site settings"
 
     def ready(self):
+        # In ready(), as Django wants: core.purge imports Wagtail's models, which cannot
+        # load while the app registry is being filled. No import cycle is involved.
         from core import purge
         from site_settings.models import FooterLink, SiteSettings
 

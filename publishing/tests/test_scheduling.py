@@ -260,6 +260,20 @@ def test_worker_publishes_at_the_scheduled_second(celery_worker_factory, section
 
 @pytest.mark.celery_worker
 @pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queued_under_its_name_before_the_move_still_publishes(celery_worker_factory, section):
+    """The previous release queued exact-time tasks as home.tasks.*; an upgraded worker still runs them."""
+    worker = celery_worker_factory(broker="redis")
+    article = ArticlePageFactory(parent=section, title="Queued before the upgrade", live=False)
+    revision = schedule(article, timezone.now() + datetime.timedelta(seconds=1))
+    time.sleep(1.2)
+    outcome = worker.send("home.tasks.publish_revision_at", revision.pk, revision.approved_go_live_at.isoformat())
+    assert outcome.get(timeout=30) == "published", worker.log()
+    assert ArticlePage.objects.get(pk=article.pk).live
+
+
+@pytest.mark.celery_worker
+@pytest.mark.redis
 def test_outage_catch_up_with_a_real_worker_and_beat(celery_worker_factory, celery_beat_factory, section):
     # Scheduled while no worker runs; the time passes during the "outage".
     articles = []
