@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PARTS = [
     ("pages", ["pages.py"]),
-    ("trending", ["trending.py"]),
+    ("trending", ["trending_bench.py"]),
     ("search", ["search_bench.py"]),
     ("scheduled publishing", ["scheduling.py"]),
 ]

@@ -117,6 +117,12 @@ def test_there_is_no_site_package_shadowed_by_python():
     assert not (settings.BASE_DIR / "site").exists()
 
 
+def test_no_benchmark_script_shadows_an_app():
+    # The benchmarks run from bench/, where a bench/trending.py would be imported instead of the trending app.
+    scripts = {path.stem for path in (settings.BASE_DIR / "bench").glob("*.py")}
+    assert scripts.isdisjoint(settings.NEWSROOM_APPS)
+
+
 @pytest.mark.parametrize(
     ("module", "installed"),
     [
