@@ -221,6 +221,8 @@ LOGGING = {
         # Every page save runs Wagtail's small jobs through django-tasks, which
         # logs each one at INFO; only their failures are worth a line.
         "django_tasks": {"level": "WARNING"},
+        # Wagtail logs every purged URL of every backend; core.page_cache logs one line per purge.
+        "wagtail.frontendcache": {"level": "WARNING"},
     },
 }
 
