@@ -69,23 +69,28 @@ def purge_urls(urls):
         PurgeBatch(urls).purge()
 
 
-def purge_page_at_commit(page):
-    urls = page_purge_urls(page)
+def _purge_at_commit(urls):
     transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
 
 
 def _on_publish_change(sender, instance, **kwargs):
-    purge_page_at_commit(instance)
+    _purge_at_commit(page_purge_urls(instance))
+
+
+def _on_move(sender, instance, url_path_before=None, **kwargs):
+    urls = page_purge_urls(instance)
+    if url_path_before:
+        # Where it stood until now: its old address and the sections it left.
+        root_url = root_url_of(instance)
+        urls |= {root_url + path for path in paths_up(url_path_before)}
+    _purge_at_commit(urls)
 
 
 def _on_delete(sender, instance, **kwargs):
-    # The page is gone, its bylines and tags with it: purge its former path, its ancestors'
-    # and the site-wide URLs. No query: deleting a section deletes every story under it.
-    if not instance.url_path:
-        return
-    root_url = root_url_of(instance)
-    urls = {root_url + path for path in paths_up(instance.url_path)} | set(site_urls(root_url))
-    transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
+    # The page is gone, its bylines and tags with it: its former path, its ancestors' and the
+    # site-wide URLs, which cost no query (deleting a section deletes every story under it).
+    if instance.url_path:
+        _purge_at_commit(PurgeablePageMixin.purge_urls(instance))
 
 
 def _renew_fragments(sender, created=False, **kwargs):
@@ -133,7 +138,7 @@ def _purge_restricted(sender, instance, **kwargs):
 def connect_signals():
     page_published.connect(_on_publish_change, dispatch_uid="newsroom-purge-publish")
     page_unpublished.connect(_on_publish_change, dispatch_uid="newsroom-purge-unpublish")
-    post_page_move.connect(_on_publish_change, dispatch_uid="newsroom-purge-move")
+    post_page_move.connect(_on_move, dispatch_uid="newsroom-purge-move")
     post_delete.connect(_on_delete, sender=Page, dispatch_uid="newsroom-purge-delete")
     post_save.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction")
     post_delete.connect(_purge_restricted, sender=PageViewRestriction, dispatch_uid="newsroom-purge-restriction-del")

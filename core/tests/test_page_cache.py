@@ -128,3 +128,21 @@ def test_a_view_restriction_takes_the_page_and_everything_under_it_out_of_the_ca
         response = client.get(url)
         assert response.get("X-Page-Cache") != "hit", url
         assert "Assembly elects speaker" not in response.content.decode(), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_a_story_purges_its_old_address_and_the_section_it_left(client, page_cache, story, home_page):
+    article, section = story["article"], story["section"]
+    old_url = article.url
+    for url in (old_url, section.url):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+    sports = SectionPageFactory(parent=home_page, title="Sports")
+    article.move(sports, pos="last-child")
+
+    # Wagtail's redirect from the old address, not the cached story.
+    moved = client.get(old_url)
+    assert moved.status_code == 301 and moved["Location"] == "/sports/assembly-elects-speaker/"
+    # The section it left lists it no more: rendered afresh, not served from the cache.
+    assert client.get(section.url)["X-Page-Cache"] == "miss"
