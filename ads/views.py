@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ads import counting, selection, tokens
 from ads.models import Creative
-from core import beacon, cache_headers, visitors
+from core import beacon, cache_headers, counters, visitors
 from site_settings.models import SiteSettings
 
 SAFE_SCHEMES = ("http://", "https://")
@@ -65,12 +65,17 @@ def impression(request):
     data = selection.catalogue()
     if ref.creative_id not in data["creative_ids"] or ref.slot_id not in data["slot_ids"]:
         return _reject(404, "No such creative or slot.")
-    if visitors.rate_limited(request, "ads", _rate_limit()):
-        response = _reject(429, "Too many requests.")
-        response["Retry-After"] = "60"
-        return response
-    if _countable(request) and _first_time(request, counting.IMPRESSION, ref):
-        counting.record(ref.creative_id, ref.slot_id, counting.IMPRESSION)
+    try:
+        with counters.guarded():
+            if visitors.rate_limited(request, "ads", _rate_limit()):
+                response = _reject(429, "Too many requests.")
+                response["Retry-After"] = "60"
+                return response
+            if _countable(request) and _first_time(request, counting.IMPRESSION, ref):
+                counting.record(ref.creative_id, ref.slot_id, counting.IMPRESSION)
+    except counters.CountersUnavailable:
+        # Redis is down: an impression that cannot be deduplicated is not counted (never over-delivered).
+        return beacon.not_counted()
     return _no_store(HttpResponse(status=204))
 
 
@@ -94,13 +99,17 @@ def click(request, token):
         # Too old to count, but the reader still gets a (plain, uncounted) way to the advertiser.
         html = render_to_string("ads/expired_link.html", {"destination": destination}, request=request)
         return _no_store(HttpResponse(html, status=410))
-    if (
-        _countable(request)
-        and request.method == "GET"
-        and not visitors.rate_limited(request, "ads", _rate_limit())
-        and _first_time(request, counting.CLICK, ref)
-    ):
-        counting.record(ref.creative_id, ref.slot_id, counting.CLICK)
+    try:
+        with counters.guarded():
+            if (
+                _countable(request)
+                and request.method == "GET"
+                and not visitors.rate_limited(request, "ads", _rate_limit())
+                and _first_time(request, counting.CLICK, ref)
+            ):
+                counting.record(ref.creative_id, ref.slot_id, counting.CLICK)
+    except counters.CountersUnavailable:
+        pass  # Redis is down: the click is not counted, and the reader still reaches the advertiser.
     # A paused or ended campaign still sends the reader where the ad said it would.
     return _no_store(HttpResponseRedirect(destination))
 

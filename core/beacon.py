@@ -17,6 +17,13 @@ def reject(status, message):
     return no_store(HttpResponse(message, status=status, content_type="text/plain; charset=utf-8"))
 
 
+def not_counted():
+    """204 for a beacon that could not be counted (Redis down): the reader is never shown an error."""
+    response = no_store(HttpResponse(status=204))
+    response["X-Newsroom-Counted"] = "no"
+    return response
+
+
 def read_token(request):
     """(token, None) for an acceptable beacon POST, else (None, the 4xx response to send)."""
     if request.method != "POST":

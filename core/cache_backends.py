@@ -6,6 +6,10 @@ a page with a few dozen cache calls pays a few dozen times. `RedisCache` here
 keeps one client per connection pool, which redis-py supports: clients are
 thread-safe and their pools reconnect after a fork.
 
+A Redis outage is a cache miss: every command answers at once as a miss
+or does nothing while core.circuit's breaker is open, so pages render
+without the caches instead of failing.
+
 `RenditionCache` also drops Wagtail's redundant writes: `Image.get_rendition`
 ends in `cache.set(key, rendition)` every time, even for a rendition it has
 just read from this cache or from a prefetch, so every image on a page costs
@@ -20,6 +24,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 
+from core.circuit import circuit, redis_errors
+
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def get_client(self, key=None, *, write=False):
@@ -31,10 +37,59 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+def _missing(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found.")  # what Django's incr says of a missing key
+
+
+# What each cache command answers while Redis is down: a miss, or nothing written.
+_WHILE_DOWN = {
+    "add": lambda *args, **kwargs: False,
+    "get": lambda key, default: default,
+    "set": lambda *args, **kwargs: None,
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "incr": _missing,
+    "set_many": lambda *args, **kwargs: None,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: False,
+}
+
+
+def _fail_soft(name):
+    command = getattr(ReusedClientRedisCacheClient, name)
+    fallback = _WHILE_DOWN[name]
+
+    def guarded(self, *args, **kwargs):
+        breaker = circuit(self._servers[0])
+        if not breaker.allows:
+            return fallback(*args, **kwargs)
+        try:
+            if breaker.broken:
+                # Back? Then renew what the outage may have left stale before this command reads it.
+                self.get_client(write=True).ping()
+                breaker.succeeded()
+            return command(self, *args, **kwargs)
+        except redis_errors() as error:
+            breaker.trip(error)
+            return fallback(*args, **kwargs)
+
+    return guarded
+
+
+class FailSoftRedisCacheClient(ReusedClientRedisCacheClient):
+    """A Redis outage is a cache miss, not a 500 (see core.circuit)."""
+
+
+for _name in _WHILE_DOWN:
+    setattr(FailSoftRedisCacheClient, _name, _fail_soft(_name))
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
+        self._class = FailSoftRedisCacheClient
 
 
 class RenditionCache(RedisCache):

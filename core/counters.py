@@ -20,6 +20,7 @@ Nothing is lost and nothing is counted twice. The worker-kill tests prove it
 with NEWSROOM_FLUSH_CRASH_AFTER (see `_crash_if_asked`).
 """
 
+import contextlib
 import datetime
 import logging
 import os
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.circuit import circuit, redis_errors
 from core.models import FlushedBatch
 
 logger = logging.getLogger(__name__)
@@ -70,12 +72,48 @@ def stream(name):
         raise LookupError(f"unknown counter stream {name!r}; registered: {sorted(_streams)}") from None
 
 
+_clients = {}
+
+
 def redis_client():
     import redis
 
-    if not hasattr(redis_client, "_client"):
-        redis_client._client = redis.Redis.from_url(settings.REDIS_URL)
-    return redis_client._client
+    client = _clients.get(settings.REDIS_URL)
+    if client is None:
+        # Short timeouts: a beacon waits on a dead or stalled Redis for a moment, not for minutes.
+        client = _clients[settings.REDIS_URL] = redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.NEWSROOM_REDIS_CONNECT_TIMEOUT,
+            socket_timeout=settings.NEWSROOM_REDIS_COUNTER_TIMEOUT,
+        )
+    return client
+
+
+class CountersUnavailable(Exception):
+    """Redis is down: nothing can be counted or rate-limited right now."""
+
+
+@contextlib.contextmanager
+def guarded():
+    """Run counting code so that a Redis outage raises CountersUnavailable at once, never a 500.
+
+    Shares core.circuit's breaker with the caches: while it is open nothing
+    waits on Redis. Without Redis (the database path) this does nothing.
+    """
+    if not settings.REDIS_URL:
+        yield
+        return
+    breaker = circuit(settings.REDIS_URL)
+    if not breaker.allows:
+        raise CountersUnavailable("Redis is unavailable")
+    try:
+        if breaker.broken:
+            redis_client().ping()
+            breaker.succeeded()
+        yield
+    except redis_errors() as error:
+        breaker.trip(error)
+        raise CountersUnavailable(str(error)) from error
 
 
 def hour_of(moment):

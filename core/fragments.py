@@ -18,6 +18,8 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
 
+from core import circuit
+
 GENERATION_KEY = "fragments:generation"
 
 # Within one request the generation is read once (FragmentGenerationMiddleware):
@@ -154,6 +156,9 @@ def set_many(current, values, timeout=None):
         timeout = timeout or settings.NEWSROOM_FRAGMENT_CACHE_SECONDS
         _cache().set_many({f"fragments:{current}:{name}": value for name, value in values.items()}, timeout)
 
+
+# Fragments built while Redis was unreachable may hide publishes whose bump never reached it.
+circuit.on_recovery(bump)
 
 # What core itself builds: whether any view restriction exists (core.cache_headers), read by every page.
 register("any-view-restrictions", chrome=True)

@@ -15,12 +15,15 @@ renders afresh. Pagination (?page=N) shares the path's version.
 
 import hashlib
 import logging
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
+
+from core import circuit
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,8 @@ EXCLUDED_PREFIXES = (
 )
 STORED_HEADERS = ("Content-Type", "Cache-Control", "Content-Language", "Vary", "X-Robots-Tag", "Link")
 VERSION_TTL = 60 * 60 * 24 * 30
+# In every key: renewed when Redis comes back after an outage, which may have lost purges.
+EPOCH_KEY = "pages:epoch"
 
 
 def enabled():
@@ -82,6 +87,20 @@ def purge_paths(paths):
     logger.info("page cache purged: %s%s", ", ".join(shown[:20]), more)
 
 
+def renew_epoch():
+    """Every cached page is stale at once (purges made while Redis was unreachable never reached it)."""
+    if "pages" not in settings.CACHES:
+        return
+    cache = _cache()
+    try:
+        cache.incr(EPOCH_KEY)
+    except ValueError:
+        cache.set(EPOCH_KEY, time.time_ns(), None)
+
+
+circuit.on_recovery(renew_epoch)
+
+
 def bypass_requested(request):
     token = settings.NEWSROOM_PAGE_CACHE_BYPASS_TOKEN
     return bool(token) and request.headers.get("X-Newsroom-Bypass-Cache") == token
@@ -97,8 +116,9 @@ class PageCacheMiddleware:
         cache = _cache()
         path = request.path
         query = request.META.get("QUERY_STRING", "")
-        version = cache.get(_version_key(path)) or 0
-        key = _page_key(path, query, version)
+        version_key = _version_key(path)
+        found = cache.get_many([version_key, EPOCH_KEY])
+        key = _page_key(path, query, f"{found.get(EPOCH_KEY, 0)}.{found.get(version_key, 0)}")
         if not bypass_requested(request):
             stored = cache.get(key)
             if stored is not None:

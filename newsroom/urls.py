@@ -8,6 +8,9 @@ from ads import views as ads_views
 from home import feeds, sitemaps
 from publishing.health import health
 
+# An unreachable database answers 503 with Retry-After, not a 500 (core.errors).
+handler500 = "core.errors.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

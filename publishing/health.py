@@ -6,6 +6,7 @@ import time
 import uuid
 
 from celery import current_app
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from wagtail.search.backends import get_search_backend
 
+from core import counters
 from core.cache_headers import private
 from publishing import schedule
 
@@ -48,6 +50,14 @@ def check_cache():
     return None
 
 
+def check_redis():
+    """Redis itself, past the caches' circuit breaker (which hides an outage from readers)."""
+    if not settings.REDIS_URL:
+        return "not configured"
+    counters.redis_client().ping()
+    return "ok"
+
+
 def check_broker():
     with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
@@ -68,6 +78,7 @@ def health(request):
     checks = {
         "database": _timed(check_database),
         "cache": _timed(check_cache),
+        "redis": _timed(check_redis),
         "broker": _timed(check_broker),
         "search": _timed(check_search),
     }

@@ -27,6 +27,21 @@ def count_view(request):
         return _reject(400, "Unknown or tampered view token.")
     countable = not visitors.is_bot(request) and not visitors.is_prefetch(request)
     seen_key = f"newsroom:seen:{article_id}:{visitors.visitor_hash(request)}" if countable else None
+    try:
+        with counters.guarded():
+            limited = _count(request, article_id, seen_key)
+    except counters.CountersUnavailable:
+        # Redis is down: the page was read, but nothing can be deduplicated or counted now.
+        return beacon.not_counted()
+    if limited:
+        response = _reject(429, "Too many requests.")
+        response["Retry-After"] = "60"
+        return response
+    return _no_store(HttpResponse(status=204))
+
+
+def _count(request, article_id, seen_key):
+    """Count the view once per visitor and hour; True if this IP is over its rate limit."""
     limit = settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE
     if settings.REDIS_URL:
         # Rate limit, once-per-visitor-per-hour and the count: one Redis round trip.
@@ -37,16 +52,11 @@ def count_view(request):
             rate_limit=limit,
             seen_key=seen_key,
         )
-        limited = outcome == "limited"
-    else:
-        limited = visitors.rate_limited(request, "views", limit)
-        if not limited and seen_key and visitors.redis_or_cache_add(seen_key, 3600):
-            counters.count(counting.STREAM, str(article_id))
-    if limited:
-        response = _reject(429, "Too many requests.")
-        response["Retry-After"] = "60"
-        return response
-    return _no_store(HttpResponse(status=204))
+        return outcome == "limited"
+    limited = visitors.rate_limited(request, "views", limit)
+    if not limited and seen_key and visitors.redis_or_cache_add(seen_key, 3600):
+        counters.count(counting.STREAM, str(article_id))
+    return limited
 
 
 def trending_fragment(request, scope):

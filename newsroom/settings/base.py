@@ -135,29 +135,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache, Celery broker and locks: REDIS_URL, else the database cache and a
 # filesystem broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis outage costs a request at most these timeouts once; then Redis is left
+# alone for REDIS_RETRY_SECONDS at a time (core.circuit) and pages render without it.
+NEWSROOM_REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", 0.5))
+NEWSROOM_REDIS_COUNTER_TIMEOUT = float(os.environ.get("REDIS_COUNTER_TIMEOUT", 5))
+NEWSROOM_REDIS_RETRY_SECONDS = float(os.environ.get("REDIS_RETRY_SECONDS", 5))
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": NEWSROOM_REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", 1)),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "renditions": {
             # Skips Wagtail's write-back of every rendition it serves (see the module).
             "BACKEND": "core.cache_backends.RenditionCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-renditions",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
             "TIMEOUT": 60 * 60 * 24,
         },
         "pages": {
             "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-pages",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "fragments": {
             "BACKEND": "core.cache_backends.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-fragments",
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         },
     }
 else:

@@ -310,7 +310,7 @@ def test_health_is_ok_with_nothing_overdue(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker", "search"}
+    assert set(body["checks"]) == {"database", "cache", "redis", "broker", "search"}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["scheduled_publishing"]["oldest_overdue"] is None
     assert "no-store" in response["Cache-Control"]
