@@ -3,7 +3,7 @@
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseServerError
+from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error as django_server_error
@@ -21,8 +21,7 @@ def server_error(request, template_name="500.html"):
     """
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        response = HttpResponseServerError(loader.get_template("503.html").render())
-        response.status_code = 503
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return cache_headers.private(response)
     return django_server_error(request, template_name)
