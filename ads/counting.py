@@ -14,14 +14,22 @@ from django.conf import settings
 from django.db import connection
 
 from ads.models import AdDailyStat, Creative
-from core import counters
+from core import counters, marks
 
 logger = logging.getLogger(__name__)
 
 STREAM = "ads"
 IMPRESSION = "i"
 CLICK = "c"
-COLUMNS = {IMPRESSION: "impressions", CLICK: "clicks"}
+# Past an address's hourly cap (core.marks) counts are invalid traffic: kept, but apart.
+INVALID_IMPRESSION = marks.invalid_key(IMPRESSION)
+INVALID_CLICK = marks.invalid_key(CLICK)
+COLUMNS = {
+    IMPRESSION: "impressions",
+    CLICK: "clicks",
+    INVALID_IMPRESSION: "invalid_impressions",
+    INVALID_CLICK: "invalid_clicks",
+}
 
 
 def counter_key(creative_id, slot_id, kind):
@@ -29,7 +37,14 @@ def counter_key(creative_id, slot_id, kind):
 
 
 def parse_key(key):
-    """(creative_id, slot_id, kind) or None for a key this module did not write."""
+    """(creative_id, slot_id, kind) or None for a key this module did not write.
+
+    Invalid traffic, "invalid:<creative>:<slot>:<i|c>", has kind "invalid:i" or "invalid:c".
+    """
+    prefix = marks.invalid_key("")
+    if key.startswith(prefix):
+        fields = parse_key(key[len(prefix) :])
+        return fields and (fields[0], fields[1], marks.invalid_key(fields[2]))
     parts = key.split(":")
     if len(parts) != 3 or parts[2] not in COLUMNS or not (parts[0].isdigit() and parts[1].isdigit()):
         return None
@@ -53,7 +68,7 @@ def _apply(rows):
         return
     # The campaign as it is now: a creative moved to another campaign counts there from then on.
     campaign_of = dict(Creative.objects.filter(pk__in={row[1] for row in parsed}).values_list("pk", "campaign_id"))
-    totals = {IMPRESSION: defaultdict(int), CLICK: defaultdict(int)}
+    totals = {kind: defaultdict(int) for kind in COLUMNS}
     for hour, creative_id, slot_id, kind, amount in parsed:
         totals[kind][(local_date(hour), campaign_of.get(creative_id, 0), creative_id, slot_id)] += amount
     # Raw SQL skips the ORM's conversions: store dates exactly as the ORM does.

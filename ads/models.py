@@ -442,6 +442,9 @@ class AdDailyStat(models.Model):
     slot_id = models.BigIntegerField()
     impressions = models.PositiveIntegerField(default=0, db_default=0)
     clicks = models.PositiveIntegerField(default=0, db_default=0)
+    # Past one address's hourly cap: invalid traffic, shown apart and never billed or counted towards a goal.
+    invalid_impressions = models.PositiveIntegerField(default=0, db_default=0)
+    invalid_clicks = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

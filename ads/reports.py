@@ -85,6 +85,9 @@ class Report:
     clicks: int = 0
     lifetime_impressions: int = 0
     includes_pending: bool = False
+    # Past the per-address caps: shown apart, in no other figure.
+    invalid_impressions: int = 0
+    invalid_clicks: int = 0
 
     @property
     def ctr(self):
@@ -98,18 +101,25 @@ class Report:
 
 def campaign_report(campaign, start, end):
     counts = defaultdict(lambda: [0, 0])  # (date, slot_id, creative_id) -> [impressions, clicks]
+    invalid = {counting.INVALID_IMPRESSION: 0, counting.INVALID_CLICK: 0}
     for row in AdDailyStat.objects.filter(campaign_id=campaign.pk, date__gte=start, date__lte=end).values_list(
-        "date", "slot_id", "creative_id", "impressions", "clicks"
+        "date", "slot_id", "creative_id", "impressions", "clicks", "invalid_impressions", "invalid_clicks"
     ):
         cell = counts[row[:3]]
         cell[0] += row[3]
         cell[1] += row[4]
+        invalid[counting.INVALID_IMPRESSION] += row[5]
+        invalid[counting.INVALID_CLICK] += row[6]
     lifetime = AdDailyStat.objects.filter(campaign_id=campaign.pk).aggregate(total=Sum("impressions"))["total"] or 0
 
     own_creatives = set(campaign.creatives.values_list("pk", flat=True))
     buffered = counting.pending()
     for (day, creative_id, slot_id, kind), amount in buffered.items():
         if creative_id not in own_creatives:
+            continue
+        if kind in invalid:
+            if start <= day <= end:
+                invalid[kind] += amount
             continue
         if kind == counting.IMPRESSION:
             lifetime += amount
@@ -169,6 +179,8 @@ def campaign_report(campaign, start, end):
         clicks=sum(row["clicks"] for row in days),
         lifetime_impressions=lifetime,
         includes_pending=bool(settings.REDIS_URL),
+        invalid_impressions=invalid[counting.INVALID_IMPRESSION],
+        invalid_clicks=invalid[counting.INVALID_CLICK],
     )
 
 

@@ -21,8 +21,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ads import counting
 from ads.models import AdDailyStat, Campaign, CampaignSection, CampaignSponsoredArticle, CampaignTag, Creative, Slot
 from ads.slots import IN_ARTICLE
+from core import counters
 from core.process_cache import ProcessCache
 from news.models import ArticleKind, ArticlePage, SectionPage
 
@@ -41,6 +43,15 @@ _process_copy = ProcessCache("ads-catalogue", max_entries=1)
 
 def invalidate():
     cache.delete_many([CACHE_KEY, STAMP_KEY])
+
+
+def _buffered():
+    """Counts not yet rolled up; none while Redis is unreachable (the catalogue is still built)."""
+    try:
+        with counters.guarded():
+            return counting.pending()
+    except counters.CountersUnavailable:
+        return {}
 
 
 def build_catalogue(now=None):
@@ -85,6 +96,18 @@ def build_catalogue(now=None):
             .values_list("campaign_id", "total")
             .order_by()
         )
+        # What is still buffered in Redis counts too, or a campaign would over-deliver for up to an hour.
+        # Invalid traffic (past the per-address caps) counts towards nothing, so it cannot sell a campaign out.
+        buffered = {key: amount for key, amount in _buffered().items() if key[3] == counting.IMPRESSION}
+        if buffered:
+            campaign_of = dict(
+                Creative.objects.filter(pk__in={key[1] for key in buffered}, campaign_id__in=with_goals).values_list(
+                    "pk", "campaign_id"
+                )
+            )
+            for (_day, creative_id, _slot_id, _kind), amount in buffered.items():
+                if creative_id in campaign_of:
+                    delivered[campaign_of[creative_id]] = (delivered.get(campaign_of[creative_id]) or 0) + amount
         for pk in with_goals:
             if (delivered.get(pk) or 0) >= campaigns[pk]["goal"]:
                 del campaigns[pk]  # sold out

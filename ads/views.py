@@ -1,8 +1,10 @@
 """Reader endpoints: the impression beacon, the click redirect and ads.txt.
 
 Both counting endpoints answer `Cache-Control: private, no-store` and
-`X-Robots-Tag: noindex` whatever happens, drop bots and prefetches, and count
-only what a signed token names. The click redirect's destination is always
+`X-Robots-Tag: noindex` whatever happens, drop bots and prefetches, count
+only what a signed token names and only from this site's pages (a click only
+when the reader follows the link), and keep what one address sends past its
+hourly cap apart as invalid traffic. The click redirect's destination is always
 the address stored on the creative; nothing in the request can change it.
 """
 
@@ -15,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ads import counting, selection, tokens
 from ads.models import Creative
-from core import beacon, cache_headers, counters, visitors
+from core import beacon, cache_headers, counters, marks, visitors
 from site_settings.models import SiteSettings
 
 SAFE_SCHEMES = ("http://", "https://")
@@ -25,29 +27,41 @@ _no_store = beacon.no_store
 _reject = beacon.reject
 
 
-def _rate_limit():
-    return getattr(settings, "NEWSROOM_ADS_RATE_LIMIT_PER_MINUTE", 600)
+def _reader(request, kind, ref):
+    """Rate limit, dedupe window and per-address cap for one ad count (see core.marks.count_once).
 
-
-def _dedupe_seconds():
-    return getattr(settings, "NEWSROOM_ADS_DEDUPE_SECONDS", 60)
-
-
-def _first_time(request, kind, ref):
-    """True unless this visitor had the same ad in the same place counted within the dedupe window.
-
-    A reload or a replayed token within a minute counts once: counts stay
-    honest at the cost of the rare reader who really reloads that fast.
+    Within the dedupe window a reload or a replayed token counts once: counts
+    stay honest at the cost of the rare reader who really reloads that fast.
     """
-    seconds = _dedupe_seconds()
-    if seconds <= 0:
-        return True
     digest = hashlib.sha1(f"{visitors.visitor_hash(request)}|{ref}".encode()).hexdigest()[:24]
-    return visitors.redis_or_cache_add(f"newsroom:ads:seen:{kind}:{digest}", seconds)
+    impression = kind == counting.IMPRESSION
+    return beacon.reader(
+        request,
+        "ads",
+        f"{kind}:{ref.creative_id}",
+        rate_limit=settings.NEWSROOM_ADS_RATE_LIMIT_PER_MINUTE,
+        seen_key=f"newsroom:ads:seen:{kind}:{digest}",
+        seen_ttl=max(1, settings.NEWSROOM_ADS_DEDUPE_SECONDS),
+        cap=(
+            settings.NEWSROOM_ADS_IMPRESSION_CAP_PER_ADDRESS_HOUR
+            if impression
+            else settings.NEWSROOM_ADS_CLICK_CAP_PER_ADDRESS_HOUR
+        ),
+    )
 
 
-def _countable(request):
-    return not visitors.is_bot(request) and not visitors.is_prefetch(request)
+def _top_level_navigation(request):
+    """A reader following the link: not an <img>, <iframe> or fetch pointed at it, nor another site's page.
+
+    Browsers without Fetch Metadata headers are let through to the caps.
+    """
+    mode = request.META.get("HTTP_SEC_FETCH_MODE", "").lower()
+    dest = request.META.get("HTTP_SEC_FETCH_DEST", "").lower()
+    return (
+        (not mode or mode == "navigate")
+        and (not dest or dest == "document")
+        and not visitors.from_another_site(request)
+    )
 
 
 @csrf_exempt  # a signed token, not a session, authorises the count; sendBeacon cannot send a CSRF token
@@ -65,17 +79,21 @@ def impression(request):
     data = selection.catalogue()
     if ref.creative_id not in data["creative_ids"] or ref.slot_id not in data["slot_ids"]:
         return _reject(404, "No such creative or slot.")
+    refusal = beacon.cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
     try:
         with counters.guarded():
-            if visitors.rate_limited(request, "ads", _rate_limit()):
-                response = _reject(429, "Too many requests.")
-                response["Retry-After"] = "60"
-                return response
-            if _countable(request) and _first_time(request, counting.IMPRESSION, ref):
-                counting.record(ref.creative_id, ref.slot_id, counting.IMPRESSION)
+            outcome = marks.count_once(
+                counting.STREAM,
+                counting.counter_key(ref.creative_id, ref.slot_id, counting.IMPRESSION),
+                _reader(request, counting.IMPRESSION, ref),
+            )
     except counters.CountersUnavailable:
         # Redis is down: an impression that cannot be deduplicated is not counted (never over-delivered).
         return beacon.not_counted()
+    if outcome == marks.LIMITED:
+        return beacon.too_many()
     return _no_store(HttpResponse(status=204))
 
 
@@ -99,17 +117,16 @@ def click(request, token):
         # Too old to count, but the reader still gets a (plain, uncounted) way to the advertiser.
         html = render_to_string("ads/expired_link.html", {"destination": destination}, request=request)
         return _no_store(HttpResponse(html, status=410))
-    try:
-        with counters.guarded():
-            if (
-                _countable(request)
-                and request.method == "GET"
-                and not visitors.rate_limited(request, "ads", _rate_limit())
-                and _first_time(request, counting.CLICK, ref)
-            ):
-                counting.record(ref.creative_id, ref.slot_id, counting.CLICK)
-    except counters.CountersUnavailable:
-        pass  # Redis is down: the click is not counted, and the reader still reaches the advertiser.
+    if request.method == "GET" and _top_level_navigation(request):
+        try:
+            with counters.guarded():
+                marks.count_once(
+                    counting.STREAM,
+                    counting.counter_key(ref.creative_id, ref.slot_id, counting.CLICK),
+                    _reader(request, counting.CLICK, ref),
+                )
+        except counters.CountersUnavailable:
+            pass  # Redis is down: the click is not counted, and the reader still reaches the advertiser.
     # A paused or ended campaign still sends the reader where the ad said it would.
     return _no_store(HttpResponseRedirect(destination))
 

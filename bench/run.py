@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 PARTS = [
     ("pages", ["pages.py"]),
     ("trending", ["trending_bench.py"]),
+    ("embedded beacon", ["beacon_embedded.py"]),
     ("search", ["search_bench.py"]),
     ("scheduled publishing", ["scheduling.py"]),
 ]

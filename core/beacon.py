@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse, HttpResponseNotAllowed
 
-from core import cache_headers
+from core import cache_headers, marks, visitors
 
 MAX_BEACON_BYTES = 1024
 
@@ -21,6 +21,32 @@ def not_counted():
     """204 for a beacon that could not be counted (Redis down): the reader is never shown an error."""
     response = no_store(HttpResponse(status=204))
     response["X-Newsroom-Counted"] = "no"
+    return response
+
+
+def cross_site_refusal(request):
+    """The 403 for a beacon another site's page sent (counted nowhere), else None."""
+    if visitors.from_another_site(request):
+        return reject(403, "Counted only from this site's own pages.")
+    return None
+
+
+def reader(request, scope, thing, *, rate_limit, seen_key, seen_ttl, cap):
+    """The marks.Reader for one beacon: `seen_key` is dropped for bots and prefetches (not countable)."""
+    countable = not visitors.is_bot(request) and not visitors.is_prefetch(request)
+    return marks.Reader(
+        rate_key=visitors.rate_key(request, scope),
+        rate_limit=rate_limit,
+        seen_key=seen_key if countable else None,
+        seen_ttl=seen_ttl,
+        cap_key=visitors.cap_key(request, scope, thing),
+        cap=cap,
+    )
+
+
+def too_many():
+    response = reject(429, "Too many requests.")
+    response["Retry-After"] = "60"
     return response
 
 

@@ -8,13 +8,16 @@ writes straight to the stream's sink in the database.
 Roll-up: `flush(stream)` moves every closed bucket into the stream's sink
 (a table the owning app defines), idempotently:
 
-1. RENAME the bucket to a unique `...:flushing:<token>` key (atomic: later
-   increments start a fresh bucket) and note it in a set of pending flushes;
+1. note a unique `...:flushing:<token>` name in a set of pending flushes,
+   then RENAME the bucket to it (atomic: later increments start a fresh
+   bucket). A worker killed between the two leaves a pending name with no
+   key, which the next run drops, and the bucket still open, which it claims;
 2. apply its counts to the sink and record `<token>` in FlushedBatch in the
    same database transaction;
 3. delete the flushing key.
 
-A worker killed after 1 leaves the flushing key for the next run; killed
+A worker killed after 1 leaves the flushing key for the next run (it is
+discoverable in the pending set, never an orphan); killed
 after 2, the token is already recorded so the counts are not applied again.
 Nothing is lost and nothing is counted twice. The worker-kill tests prove it
 with NEWSROOM_FLUSH_CRASH_AFTER (see `_crash_if_asked`).
@@ -120,11 +123,11 @@ def hour_of(moment):
     return moment.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _bucket_key(name, hour):
+def bucket_key(name, hour):
     return f"{PREFIX}:{name}:{hour:%Y%m%d%H}"
 
 
-def _open_set(name):
+def open_set(name):
     return f"{PREFIX}:{name}:open"
 
 
@@ -136,51 +139,15 @@ def count(name, key, amount=1, at=None):
     """Add `amount` to `key` (a string such as "42" or "7:3:click") in stream `name`."""
     hour = hour_of(at or timezone.now())
     if settings.REDIS_URL:
-        bucket = _bucket_key(name, hour)
+        bucket = bucket_key(name, hour)
         pipe = redis_client().pipeline(transaction=False)
         pipe.hincrby(bucket, key, amount)
         pipe.expire(bucket, BUCKET_TTL)
-        pipe.sadd(_open_set(name), bucket)
+        pipe.sadd(open_set(name), bucket)
         pipe.execute()
     else:
         with transaction.atomic():
             stream(name).apply([(hour, key, amount)])
-
-
-# Rate limit, "seen this hour" and the count in one round trip (the view beacon's hot path):
-# KEYS: rate counter, seen marker ("" when the request is not countable), bucket, open set;
-# ARGV: limit, seen TTL, field, amount, bucket TTL. Returns -1 limited, 1 counted, 0 not counted.
-_COUNT_ONCE = """
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('EXPIRE', KEYS[1], 120) end
-if hits > tonumber(ARGV[1]) then return -1 end
-if KEYS[2] == '' then return 0 end
-if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', tonumber(ARGV[2])) then return 0 end
-redis.call('HINCRBY', KEYS[3], ARGV[3], tonumber(ARGV[4]))
-redis.call('EXPIRE', KEYS[3], tonumber(ARGV[5]))
-redis.call('SADD', KEYS[4], KEYS[3])
-return 1
-"""
-
-
-def count_once(name, key, *, rate_key, rate_limit, seen_key=None, seen_ttl=3600, amount=1):
-    """Rate-limit, deduplicate and count `key` in stream `name`, atomically, in one Redis round trip.
-
-    `seen_key` marks who is counted (None: not countable, only rate-limited).
-    Returns "limited", "counted" or "seen". Redis only: without it, use
-    visitors.rate_limited, visitors.redis_or_cache_add and `count`.
-    """
-    client = redis_client()
-    script = getattr(redis_client, "_count_once", None)
-    if script is None:
-        script = redis_client._count_once = client.register_script(_COUNT_ONCE)
-    bucket = _bucket_key(name, hour_of(timezone.now()))
-    outcome = script(
-        keys=[rate_key, seen_key or "", bucket, _open_set(name)],
-        args=[rate_limit, seen_ttl, key, amount, BUCKET_TTL],
-        client=client,
-    )
-    return {-1: "limited", 1: "counted"}.get(int(outcome), "seen")
 
 
 def _parse_hour(bucket_key):
@@ -203,27 +170,36 @@ def flush(name, now=None, batch_size=100_000):
     client = redis_client()
     now = now or timezone.now()
     current = hour_of(now - CLOSE_GRACE)
-    # 1. Claim closed buckets by renaming them.
-    for raw in client.smembers(_open_set(name)):
+    # 1. Claim closed buckets: note the claimed name as pending first, then rename.
+    # A crash between the two leaves a pending name with no key (dropped below)
+    # and the bucket still open (claimed again next run): nothing is lost.
+    for raw in client.smembers(open_set(name)):
         bucket = raw.decode()
         if _parse_hour(bucket) >= current:
             continue
         claimed = f"{bucket}:flushing:{uuid.uuid4().hex}"
+        client.sadd(_pending_set(name), claimed)
+        _crash_if_asked(name, "record")
         try:
             client.rename(bucket, claimed)
         except Exception as error:  # noqa: BLE001 - "no such key": already claimed or expired
             if "no such key" not in str(error).lower():
                 raise
-            client.srem(_open_set(name), bucket)
+            pipe = client.pipeline()
+            pipe.srem(_pending_set(name), claimed)
+            pipe.srem(open_set(name), bucket)
+            pipe.execute()
             continue
-        pipe = client.pipeline()
-        pipe.sadd(_pending_set(name), claimed)
-        pipe.srem(_open_set(name), bucket)
-        pipe.execute()
+        client.srem(open_set(name), bucket)
     # 2. Apply every pending flush (including any a crashed worker left behind).
     for raw in client.smembers(_pending_set(name)):
         claimed = raw.decode()
         _crash_if_asked(name, "claim")
+        if not client.exists(claimed):
+            # Noted by a worker that died before its rename: the bucket is still open, or
+            # was claimed again under another name above.
+            client.srem(_pending_set(name), claimed)
+            continue
         applied = _apply_claimed(name, claimed, batch_size)
         _crash_if_asked(name, "apply")
         if applied is None:
@@ -245,9 +221,10 @@ CRASH_VARIABLE = "NEWSROOM_FLUSH_CRASH_AFTER"
 def _crash_if_asked(name, point):
     """Fault injection for the worker-kill tests only: die like an OOM-killed worker would.
 
-    NEWSROOM_FLUSH_CRASH_AFTER=claim dies after claiming a bucket, before its
-    counts are applied; =apply dies after they are committed, before the
-    buffer is dropped. "<stream>:<point>" limits it to one stream.
+    NEWSROOM_FLUSH_CRASH_AFTER=record dies after noting a claim, before the
+    rename; =claim dies after claiming a bucket, before its counts are
+    applied; =apply dies after they are committed, before the buffer is
+    dropped. "<stream>:<point>" limits it to one stream.
     """
     wanted = os.environ.get(CRASH_VARIABLE)
     if wanted and wanted in (point, f"{name}:{point}"):
@@ -280,7 +257,7 @@ def pending(name):
         return {}
     client = redis_client()
     totals = {}
-    keys = [raw.decode() for raw in client.smembers(_open_set(name)) | client.smembers(_pending_set(name))]
+    keys = [raw.decode() for raw in client.smembers(open_set(name)) | client.smembers(_pending_set(name))]
     for bucket in keys:
         hour = _parse_hour(bucket.split(":flushing:")[0])
         for key, value in client.hgetall(bucket).items():

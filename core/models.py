@@ -34,3 +34,20 @@ class FlushedBatch(models.Model):
 
     def __str__(self):
         return f"{self.stream} {self.hour:%Y-%m-%d %H}:00 ({self.entries} entries)"
+
+
+class CounterMark(models.Model):
+    """A short-lived counting mark kept in the database when there is no Redis (the embedded default).
+
+    "Already counted this reader", a rate-limit window, a per-address cap:
+    each is a row that lives until `expires_at`. Unlike the database cache,
+    nothing culls rows to make room, so churning it cannot reset a limit.
+    Expired rows are deleted by the counter flush (core.marks.purge_expired).
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(default=1)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key} ({self.hits} until {self.expires_at:%Y-%m-%d %H:%M:%S})"

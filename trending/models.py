@@ -21,6 +21,9 @@ class ArticleViewHour(models.Model):
     article_id = models.BigIntegerField()
     hour = models.DateTimeField()
     views = models.PositiveIntegerField(default=0)
+    invalid_views = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="Views past the per-address cap: invalid traffic, never ranked."
+    )
 
     class Meta:
         # Hour first: a flush adds one hour's rows, side by side in the index, and

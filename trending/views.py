@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 
-from core import beacon, cache_headers, counters, visitors
+from core import beacon, cache_headers, counters, marks, visitors
 from trending import counting, ranking
 
 FRAGMENT_STYLES = {"ticker": 5, "list": 5}
@@ -18,45 +18,39 @@ _reject = beacon.reject
 
 @csrf_exempt  # a signed token, not a session, authorises the count; the beacon cannot send a CSRF token
 def count_view(request):
-    """POST /api/views/ with a signed article token. 204 when accepted (counted or deduplicated)."""
+    """POST /api/views/ with a signed article token. 204 when accepted (counted, deduplicated or capped).
+
+    One reader counts once per article and hour; past the per-address cap
+    (NEWSROOM_VIEW_CAP_PER_ADDRESS_HOUR, readers behind one carrier NAT share
+    an address) views are kept as invalid traffic, outside trending.
+    """
     token, refusal = beacon.read_token(request)
     if refusal is not None:
         return refusal
     article_id = counting.article_id_from_token(token or "")
     if article_id is None:
-        return _reject(400, "Unknown or tampered view token.")
-    countable = not visitors.is_bot(request) and not visitors.is_prefetch(request)
-    seen_key = f"newsroom:seen:{article_id}:{visitors.visitor_hash(request)}" if countable else None
+        return _reject(400, "Unknown, expired or tampered view token.")
+    refusal = beacon.cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
+    reader = beacon.reader(
+        request,
+        "views",
+        article_id,
+        rate_limit=settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE,
+        seen_key=f"newsroom:seen:{article_id}:{visitors.visitor_hash(request)}",
+        seen_ttl=3600,
+        cap=settings.NEWSROOM_VIEW_CAP_PER_ADDRESS_HOUR,
+    )
     try:
         with counters.guarded():
-            limited = _count(request, article_id, seen_key)
+            outcome = marks.count_once(counting.STREAM, str(article_id), reader)
     except counters.CountersUnavailable:
         # Redis is down: the page was read, but nothing can be deduplicated or counted now.
         return beacon.not_counted()
-    if limited:
-        response = _reject(429, "Too many requests.")
-        response["Retry-After"] = "60"
-        return response
+    if outcome == marks.LIMITED:
+        return beacon.too_many()
     return _no_store(HttpResponse(status=204))
-
-
-def _count(request, article_id, seen_key):
-    """Count the view once per visitor and hour; True if this IP is over its rate limit."""
-    limit = settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE
-    if settings.REDIS_URL:
-        # Rate limit, once-per-visitor-per-hour and the count: one Redis round trip.
-        outcome = counters.count_once(
-            counting.STREAM,
-            str(article_id),
-            rate_key=visitors.rate_key(request, "views"),
-            rate_limit=limit,
-            seen_key=seen_key,
-        )
-        return outcome == "limited"
-    limited = visitors.rate_limited(request, "views", limit)
-    if not limited and seen_key and visitors.redis_or_cache_add(seen_key, 3600):
-        counters.count(counting.STREAM, str(article_id))
-    return limited
 
 
 def trending_fragment(request, scope):

@@ -23,7 +23,7 @@ def ads_clean(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     if settings.REDIS_URL:
         client = counters.redis_client()
-        for pattern in ("newsroom:ctr:ads:*", "newsroom:ads:*", "newsroom:rl:ads:*"):
+        for pattern in ("newsroom:ctr:ads:*", "newsroom:ads:*", "newsroom:rl:ads:*", "newsroom:cap:ads:*"):
             keys = list(client.scan_iter(pattern))
             if keys:
                 client.delete(*keys)

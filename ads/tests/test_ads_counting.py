@@ -454,7 +454,7 @@ def test_impressions_and_clicks_end_to_end_through_redis_and_a_real_worker(celer
     click_tokens = {"sidebar_top": ad["click"], "in_article": tokens.click_token(in_article_ref)}
     for (slot_key, kind), n in sent.items():
         for reader in range(n):
-            ua = f"{BROWSER_UA} reader{reader}"
+            ua = f"{BROWSER_UA} r{reader}"
             if kind == "i":
                 assert beacon(client, impression_tokens[slot_key], ua=ua).status_code == 204
             else:

@@ -128,13 +128,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time: wait for the lock instead of failing at once when
     # the web server, the worker and beat share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Write-ahead logging: readers never wait for the writer, and a commit is an
+    # append without a sync per transaction (synchronous=NORMAL is safe in WAL
+    # mode: a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache, Celery broker and locks: REDIS_URL, else the database cache and a
-# filesystem broker.
+# Two Redis roles. REDIS_URL is the durable one: counters, counting marks, locks and
+# the Celery broker (run it with `maxmemory-policy noeviction` and AOF: nothing in it
+# may be evicted). REDIS_CACHE_URL holds the caches (pages, fragments, renditions; run
+# it with a `maxmemory` and `allkeys-lru`); it defaults to REDIS_URL, which is fine
+# for development. Without REDIS_URL: the database cache and a filesystem broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "") or REDIS_URL
 # A Redis outage costs a request at most these timeouts once; then Redis is left
 # alone for REDIS_RETRY_SECONDS at a time (core.circuit) and pages render without it.
 NEWSROOM_REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", 0.5))
@@ -144,31 +155,31 @@ REDIS_CACHE_OPTIONS = {
     "socket_connect_timeout": NEWSROOM_REDIS_CONNECT_TIMEOUT,
     "socket_timeout": float(os.environ.get("REDIS_CACHE_TIMEOUT", 1)),
 }
-if REDIS_URL:
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache_backends.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "newsroom",
             "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "renditions": {
             # Skips Wagtail's write-back of every rendition it serves (see the module).
             "BACKEND": "core.cache_backends.RenditionCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "newsroom-renditions",
             "OPTIONS": REDIS_CACHE_OPTIONS,
             "TIMEOUT": 60 * 60 * 24,
         },
         "pages": {
             "BACKEND": "core.cache_backends.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "newsroom-pages",
             "OPTIONS": REDIS_CACHE_OPTIONS,
         },
         "fragments": {
             "BACKEND": "core.cache_backends.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "newsroom-fragments",
             "OPTIONS": REDIS_CACHE_OPTIONS,
         },
@@ -247,6 +258,20 @@ NEWSROOM_TRENDING_WINDOW_HOURS = 48
 NEWSROOM_TRENDING_MAX_AGE_DAYS = int(os.environ.get("TRENDING_MAX_AGE_DAYS", 7))
 NEWSROOM_TRENDING_SIZE = 10
 NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE = int(os.environ.get("VIEW_RATE_LIMIT_PER_MINUTE", 120))
+# One address, one article, one hour: past this many readers the views are counted as
+# invalid traffic, kept out of trending. Nigerian mobile carriers put many readers
+# behind one address (carrier NAT), so the cap is far above one reader's share; see
+# README, "Counting". Tokens in pages count for this long after the page was rendered.
+NEWSROOM_VIEW_CAP_PER_ADDRESS_HOUR = int(os.environ.get("VIEW_CAP_PER_ADDRESS_HOUR", 60))
+NEWSROOM_VIEW_TOKEN_MAX_AGE = int(os.environ.get("VIEW_TOKEN_MAX_AGE", 24 * 3600))
+# Ads: per address, creative and hour, impressions and clicks past these caps are invalid
+# traffic, kept out of reports and goals (same reasoning as the view cap). Per minute,
+# an address making more ad requests than the rate limit gets 429; within the dedupe
+# window one reader's repeat of the same ad in the same place counts once.
+NEWSROOM_ADS_IMPRESSION_CAP_PER_ADDRESS_HOUR = int(os.environ.get("ADS_IMPRESSION_CAP_PER_ADDRESS_HOUR", 300))
+NEWSROOM_ADS_CLICK_CAP_PER_ADDRESS_HOUR = int(os.environ.get("ADS_CLICK_CAP_PER_ADDRESS_HOUR", 10))
+NEWSROOM_ADS_RATE_LIMIT_PER_MINUTE = int(os.environ.get("ADS_RATE_LIMIT_PER_MINUTE", 600))
+NEWSROOM_ADS_DEDUPE_SECONDS = int(os.environ.get("ADS_DEDUPE_SECONDS", 60))
 # Ads: no ad shows on an article (or tag archive) carrying any of these tags (names or slugs).
 NEWSROOM_ADS_SENSITIVE_TAGS = env_list(
     "ADS_SENSITIVE_TAGS",
@@ -259,6 +284,13 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600 if RE
 # Benchmarks measure uncached pages by sending this token in X-Newsroom-Bypass-Cache; unset in production.
 NEWSROOM_PAGE_CACHE_BYPASS_TOKEN = os.environ.get("PAGE_CACHE_BYPASS_TOKEN", "")
 NEWSROOM_BENCH_ENDPOINTS = env_bool("NEWSROOM_BENCH_ENDPOINTS", False)
+# The query parameters pages read, with the values they accept; a request with any
+# other parameter is rendered but not stored (core.page_cache.cache_query). These
+# trackers never change a page and are left out of the key.
+NEWSROOM_PAGE_CACHE_QUERY_PARAMS = {"page": r"[1-9][0-9]{0,5}", "p": r"[1-9][0-9]{0,5}"}
+NEWSROOM_PAGE_CACHE_IGNORED_PARAMS = (
+    *("utm_*", "fbclid", "gclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"),
+)
 NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 60))
 
 # Purges: every change hands the URLs it affects to each of these frontend caches
@@ -380,6 +412,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.catch_up_search_index",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "purge-expired-marks": {
+        "task": "core.tasks.purge_expired_marks",
+        "schedule": 600.0,
+        "options": {"expires": 590},
     },
     "recompute-trending": {
         "task": "trending.tasks.recompute_trending",

@@ -22,7 +22,7 @@ def clean_counters(settings):
     settings.NEWSROOM_VIEW_RATE_LIMIT_PER_MINUTE = 1000
     if settings.REDIS_URL:
         client = counters.redis_client()
-        for pattern in ("newsroom:ctr:*", "newsroom:seen:*", "newsroom:rl:*"):
+        for pattern in ("newsroom:ctr:*", "newsroom:seen:*", "newsroom:rl:*", "newsroom:cap:*"):
             keys = list(client.scan_iter(pattern))
             if keys:
                 client.delete(*keys)
@@ -255,7 +255,7 @@ def wait_until(condition, timeout):
 
 @pytest.mark.redis
 @pytest.mark.celery_worker
-@pytest.mark.parametrize("crash_point", ["claim", "apply"])
+@pytest.mark.parametrize("crash_point", ["record", "claim", "apply"])
 def test_worker_killed_during_a_flush_loses_nothing_and_counts_nothing_twice(
     celery_worker_factory, newsroom, crash_point
 ):
@@ -286,7 +286,7 @@ def test_views_to_trending_end_to_end_through_a_real_worker(celery_worker_factor
     for name, readers in [("c", 6), ("a", 3), ("b", 1)]:
         token = counting.view_token(newsroom[name].pk)
         for reader in range(readers):
-            assert beacon(client, token, ua=f"{BROWSER_UA} reader{reader}").status_code == 204
+            assert beacon(client, token, ua=f"{BROWSER_UA} r{reader}").status_code == 204
     # Move the buckets an hour back so they are closed, as they would be after the hour turns.
     client_redis = counters.redis_client()
     for raw in client_redis.smembers("newsroom:ctr:views:open"):
