@@ -10,11 +10,14 @@ Purging: every cached key embeds a per-path version. `PageCacheBackend` is a
 `wagtail.contrib.frontend_cache` backend: core.purge hands it the URLs a
 change affects (the article, its sections, home, feeds, sitemaps, its author
 and tag pages) and it bumps their paths' versions, so their next request
-renders afresh. Pagination (?page=N) shares the path's version.
+renders afresh. Pagination (?page=N) shares the path's version. Only the
+query parameters pages use are part of a key (`cache_query`); a request
+with any other is rendered and never stored.
 """
 
 import hashlib
 import logging
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -101,6 +104,37 @@ def renew_epoch():
 circuit.on_recovery(renew_epoch)
 
 
+def _ignored(name):
+    return any(
+        name == ignored or (ignored.endswith("*") and name.startswith(ignored[:-1]))
+        for ignored in settings.NEWSROOM_PAGE_CACHE_IGNORED_PARAMS
+    )
+
+
+def cache_query(request):
+    """The part of the query string a cached copy is keyed on, or None when the page cache must not store it.
+
+    Only the parameters pages read (NEWSROOM_PAGE_CACHE_QUERY_PARAMS, each
+    with the pattern of a value it accepts, once) are kept; trackers that
+    do not change the page (utm_*, fbclid, ...) are dropped, so a story
+    shared on social media is one cached copy. Any other parameter, a
+    repeated one or a value out of pattern is rendered but not stored: a
+    crawler inventing queries cannot fill the cache.
+    """
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return ""
+    kept = []
+    for name, values in request.GET.lists():
+        if _ignored(name):
+            continue
+        pattern = settings.NEWSROOM_PAGE_CACHE_QUERY_PARAMS.get(name)
+        if pattern is None or len(values) != 1 or not re.fullmatch(pattern, values[0]):
+            return None
+        kept.append(f"{name}={values[0]}")
+    return "&".join(sorted(kept))
+
+
 def bypass_requested(request):
     token = settings.NEWSROOM_PAGE_CACHE_BYPASS_TOKEN
     return bool(token) and request.headers.get("X-Newsroom-Bypass-Cache") == token
@@ -113,9 +147,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
+        query = cache_query(request)
+        if query is None:
+            return self.get_response(request)  # a query the pages do not use: never stored
         cache = _cache()
         path = request.path
-        query = request.META.get("QUERY_STRING", "")
         version_key = _version_key(path)
         found = cache.get_many([version_key, EPOCH_KEY])
         key = _page_key(path, query, f"{found.get(EPOCH_KEY, 0)}.{found.get(version_key, 0)}")

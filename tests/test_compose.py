@@ -17,15 +17,32 @@ def compose():
 
 
 def test_stack_has_every_service(compose):
-    assert set(compose["services"]) == {"db", "redis", "search", "migrate", "web", "worker", "beat"}
+    assert set(compose["services"]) == {"db", "redis", "cache", "search", "migrate", "web", "worker", "beat"}
     assert compose["services"]["db"]["image"].startswith("postgres:16")
     assert compose["services"]["redis"]["image"].startswith("redis:7")
     assert ":9." in compose["services"]["search"]["image"] and "elasticsearch" in compose["services"]["search"]["image"]
 
 
 def test_backing_services_have_healthchecks(compose):
-    for name in ("db", "redis", "search"):
+    for name in ("db", "redis", "cache", "search"):
         assert compose["services"][name]["healthcheck"]["test"], name
+
+
+def _option(command, name):
+    return command[command.index(name) + 1]
+
+
+def test_counters_and_broker_never_evicted_and_caches_bounded(compose):
+    """Counts and queued tasks live in a Redis that evicts nothing; a crawler can only churn the cache Redis."""
+    durable = compose["services"]["redis"]["command"]
+    assert _option(durable, "--maxmemory-policy") == "noeviction"
+    assert _option(durable, "--appendonly") == "yes"
+    cache = compose["services"]["cache"]["command"]
+    assert _option(cache, "--maxmemory-policy") == "allkeys-lru"
+    assert _option(cache, "--maxmemory") == "${CACHE_MAXMEMORY:-512mb}"
+    env = compose["services"]["web"]["environment"]
+    assert env["REDIS_URL"] == "redis://redis:6379/0"
+    assert env["REDIS_CACHE_URL"] == "redis://cache:6379/0"
 
 
 def test_search_is_single_node_without_security_and_with_a_bounded_heap(compose):
@@ -50,7 +67,7 @@ def test_app_services_share_one_image_and_environment(compose):
 def test_app_services_wait_for_healthy_backing_services_and_migrations(compose):
     for name in ("web", "worker", "beat"):
         depends = compose["services"][name]["depends_on"]
-        for backing in ("db", "redis", "search"):
+        for backing in ("db", "redis", "cache", "search"):
             assert depends[backing]["condition"] == "service_healthy", (name, backing)
         assert depends["migrate"]["condition"] == "service_completed_successfully"
     assert "migrate" in " ".join(compose["services"]["migrate"]["command"])

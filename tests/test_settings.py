@@ -141,3 +141,30 @@ def test_the_demo_loader_is_installed_everywhere_but_production(module, installe
     else:
         assert result.returncode != 0
         assert "Unknown command: 'seed_demo'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "cache_url, expected_cache",
+    [("", "redis://durable:6379/0"), ("redis://cache:6379/0", "redis://cache:6379/0")],
+)
+def test_caches_use_the_cache_redis_and_counters_and_broker_the_durable_one(cache_url, expected_cache):
+    code = (
+        "from django.conf import settings; "
+        "print(sorted({c['LOCATION'] for c in settings.CACHES.values()})); "
+        "print(settings.REDIS_URL, settings.CELERY_BROKER_URL)"
+    )
+    result = run_manage(
+        "shell",
+        "-v0",
+        "-c",
+        code,
+        env=clean_env(
+            DJANGO_SETTINGS_MODULE="newsroom.settings.dev",
+            REDIS_URL="redis://durable:6379/0",
+            REDIS_CACHE_URL=cache_url,
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    locations, urls = result.stdout.strip().splitlines()[-2:]
+    assert locations == repr([expected_cache])
+    assert urls == "redis://durable:6379/0 redis://durable:6379/0"

@@ -146,3 +146,33 @@ def test_moving_a_story_purges_its_old_address_and_the_section_it_left(client, p
     assert moved.status_code == 301 and moved["Location"] == "/sports/assembly-elects-speaker/"
     # The section it left lists it no more: rendered afresh, not served from the cache.
     assert client.get(section.url)["X-Page-Cache"] == "miss"
+
+
+def stored_pages():
+    """How many page copies the cache holds (the locmem and Redis backends both list their keys)."""
+    cache = caches["pages"]
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):
+        return sum(1 for key in cache._cache if ":page:" in key)
+    client = cache._cache.get_client()
+    return sum(1 for _ in client.scan_iter(f"{cache.key_prefix}:*:page:*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_query_parameters_pages_use_make_a_cached_copy(client, page_cache, story):
+    url = story["section"].url
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    before = stored_pages()
+    # A crawler inventing parameters: every page renders, none is stored.
+    for junk in ("?x=1", "?x=2", "?page=02", "?page=abc", "?page=1&page=2", "?page=1&sort=new", "?page=9999999"):
+        response = client.get(url + junk)
+        assert response.status_code in (200, 404), junk
+        assert "X-Page-Cache" not in response, junk
+    assert stored_pages() == before
+    # Trackers do not change the page: one copy serves them all.
+    assert client.get(url + "?utm_source=twitter&utm_medium=social")["X-Page-Cache"] == "hit"
+    assert client.get(url + "?fbclid=abc123")["X-Page-Cache"] == "hit"
+    # A real page number is its own copy, tracker or not.
+    assert client.get(url + "?page=1")["X-Page-Cache"] == "miss"
+    assert client.get(url + "?utm_campaign=x&page=1")["X-Page-Cache"] == "hit"
+    assert stored_pages() == before + 1
