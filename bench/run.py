@@ -15,6 +15,7 @@ PARTS = [
     ("pages", ["pages.py"]),
     ("trending", ["trending_bench.py"]),
     ("embedded beacon", ["beacon_embedded.py"]),
+    ("one client, many readers", ["abuse_bench.py"]),
     ("search", ["search_bench.py"]),
     ("scheduled publishing", ["scheduling.py"]),
 ]
