@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from core import counters
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
@@ -58,25 +59,45 @@ class RedisServer:
         return subprocess.run(["redis-cli", "-p", str(self.port), *command], capture_output=True, text=True, timeout=10)
 
 
+def use_redis(settings, durable, cache):
+    """Point the counters and broker at `durable` and the caches at `cache` (two servers, or one)."""
+    options = {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}
+    backend = "core.cache_backends.RedisCache"
+    settings.CACHES = {
+        "default": {"BACKEND": backend, "LOCATION": cache.url, "KEY_PREFIX": "newsroom", "OPTIONS": options},
+        "renditions": {"BACKEND": "core.cache_backends.RenditionCache", "LOCATION": cache.url, "OPTIONS": options},
+        "pages": {"BACKEND": backend, "LOCATION": cache.url, "KEY_PREFIX": "newsroom-pages", "OPTIONS": options},
+        "fragments": {"BACKEND": backend, "LOCATION": cache.url, "KEY_PREFIX": "fragments", "OPTIONS": options},
+    }
+    settings.REDIS_URL = durable.url
+    settings.REDIS_CACHE_URL = cache.url
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    settings.NEWSROOM_REDIS_RETRY_SECONDS = RETRY_SECONDS
+    settings.NEWSROOM_REDIS_COUNTER_TIMEOUT = 0.3
+
+
 @pytest.fixture
 def own_redis(settings, tmp_path):
     server = RedisServer(tmp_path)
     server.start()
-    options = {"socket_connect_timeout": 0.3, "socket_timeout": 0.3}
-    backend = "core.cache_backends.RedisCache"
-    settings.CACHES = {
-        "default": {"BACKEND": backend, "LOCATION": server.url, "KEY_PREFIX": "newsroom", "OPTIONS": options},
-        "renditions": {"BACKEND": "core.cache_backends.RenditionCache", "LOCATION": server.url, "OPTIONS": options},
-        "pages": {"BACKEND": backend, "LOCATION": server.url, "KEY_PREFIX": "newsroom-pages", "OPTIONS": options},
-        "fragments": {"BACKEND": backend, "LOCATION": server.url, "KEY_PREFIX": "fragments", "OPTIONS": options},
-    }
-    settings.REDIS_URL = server.url
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
-    settings.NEWSROOM_REDIS_RETRY_SECONDS = RETRY_SECONDS
-    settings.NEWSROOM_REDIS_COUNTER_TIMEOUT = 0.3
+    use_redis(settings, server, server)
     yield server
     if server.process.poll() is None:
         server.stop()
+
+
+@pytest.fixture
+def two_redises(settings, tmp_path):
+    """A durable Redis (counters) and a cache Redis, as production runs them."""
+    durable, cache = RedisServer(tmp_path / "durable"), RedisServer(tmp_path / "cache")
+    for server in (durable, cache):
+        server.dir.mkdir()
+        server.start()
+    use_redis(settings, durable, cache)
+    yield durable, cache
+    for server in (durable, cache):
+        if server.process.poll() is None:
+            server.stop()
 
 
 @pytest.fixture
@@ -87,12 +108,12 @@ def story(home_page):
     return article
 
 
-def beacon(client, article):
+def beacon(client, article, agent=BROWSER_UA):
     return client.post(
         "/api/views/",
         data=f"token={counting.view_token(article.pk)}",
         content_type="application/x-www-form-urlencoded",
-        HTTP_USER_AGENT=BROWSER_UA,
+        HTTP_USER_AGENT=agent,
     )
 
 
@@ -159,6 +180,35 @@ def test_a_stalled_redis_costs_one_timeout_and_a_publish_meanwhile_is_not_lost(c
     # Redis still holds the old page; the purge it missed is made good on recovery.
     assert "new speaker after tie" in client.get(story.url).content.decode()
     assert client.get(story.url)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_with_two_redises_each_outage_costs_only_its_own_part(client, two_redises, story):
+    durable, cache = two_redises
+    client.get(story.url)
+    assert client.get(story.url)["X-Page-Cache"] == "hit"
+
+    # The cache Redis stops: pages render without it, and views are still counted.
+    cache.stop()
+    for url in PUBLIC_URLS:
+        assert client.get(url).status_code == 200, url
+    response = beacon(client, story)
+    assert response.status_code == 204 and "X-Newsroom-Counted" not in response
+    assert counters.pending(counting.STREAM) == {(counters.hour_of(timezone.now()), str(story.pk)): 1}
+    cache.start()
+    wait_out_the_circuit()
+    assert [client.get(story.url).get("X-Page-Cache") for _ in range(3)][-1] == "hit"
+
+    # The durable Redis stops: cached pages are still served from the cache, views are not counted.
+    durable.stop()
+    assert client.get(story.url)["X-Page-Cache"] == "hit"
+    response = beacon(client, story)
+    assert response.status_code == 204 and response["X-Newsroom-Counted"] == "no"
+    durable.start()  # it kept nothing on disk in this test: the buffered view went with it
+    wait_out_the_circuit()
+    response = beacon(client, story, agent=BROWSER_UA + " another reader")
+    assert response.status_code == 204 and "X-Newsroom-Counted" not in response
 
 
 def test_an_unreachable_database_is_a_503_page_not_a_traceback():
