@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from core.csv_export import SafeSpreadsheetExportMixin
 from search.models import SearchTermDay
 
 DEFAULT_DAYS = 30
@@ -23,7 +24,7 @@ class SearchTermFilterSet(WagtailFilterSet):
         fields = []
 
 
-class SearchTermReportView(ReportView):
+class SearchTermReportView(SafeSpreadsheetExportMixin, ReportView):
     header_icon = "search"
     is_searchable = True
     search_fields = ["query_string"]
