@@ -259,6 +259,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600 if RE
 # Benchmarks measure uncached pages by sending this token in X-Newsroom-Bypass-Cache; unset in production.
 NEWSROOM_PAGE_CACHE_BYPASS_TOKEN = os.environ.get("PAGE_CACHE_BYPASS_TOKEN", "")
 NEWSROOM_BENCH_ENDPOINTS = env_bool("NEWSROOM_BENCH_ENDPOINTS", False)
+# /health/ tells the public only "ok" or "unhealthy"; monitoring that sends this in X-Health-Token
+# (or a user signed in to the admin) gets every check. Unset: admin users only.
+NEWSROOM_HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 60))
 
 # Purges: every change hands the URLs it affects to each of these frontend caches
