@@ -127,7 +127,7 @@ class PopularSearchesView(SearchTermReportView):
         NumberColumn("visitors", label="Visitors", sort_key="visitors"),
         NumberColumn("empty_searches", label="With no results", sort_key="empty_searches"),
         DateColumn("last_searched", label="Last searched", sort_key="last_searched"),
-        ReaderVisibilityColumn("visibility", label="Shown to readers", report_url_name="search_reports:popular"),
+        ReaderVisibilityColumn("visibility", label="Hidden from readers", report_url_name="search_reports:popular"),
     ]
     default_ordering = "-searches"
 
