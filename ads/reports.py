@@ -4,9 +4,7 @@ Days are days in TIME_ZONE. Counts still buffered in Redis (the current hour,
 not yet rolled up) are included, so today's numbers are live.
 """
 
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -224,28 +222,11 @@ def chart(days, width=720, height=200, padding=28):
     }
 
 
-def _cell(value):
-    # Spreadsheets run cells that start with these as formulas.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def report_csv(report):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "slot", "creative", "impressions", "clicks", "ctr_percent"])
+def report_rows(report):
+    """The report as spreadsheet rows: one per day and slot, then the totals."""
+    rows = [["date", "slot", "creative", "impressions", "clicks", "ctr_percent"]]
     for row in report.detail:
-        writer.writerow(
-            [
-                row["date"].isoformat(),
-                _cell(row["slot"]),
-                _cell(row["creative"]),
-                row["impressions"],
-                row["clicks"],
-                "" if row["ctr"] is None else f"{row['ctr']:.2f}",
-            ]
-        )
-    writer.writerow(
-        ["total", "", "", report.impressions, report.clicks, "" if report.ctr is None else f"{report.ctr:.2f}"]
-    )
-    return out.getvalue()
+        ctr = "" if row["ctr"] is None else f"{row['ctr']:.2f}"
+        rows.append([row["date"].isoformat(), row["slot"], row["creative"], row["impressions"], row["clicks"], ctr])
+    rows.append(["total", "", "", report.impressions, report.clicks, "" if report.ctr is None else f"{report.ctr:.2f}"])
+    return rows

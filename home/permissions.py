@@ -45,8 +45,10 @@ MODEL_PERMISSIONS = {
         # The trending board: pin and ban stories.
         "trending.add_trendingoverride",
         "trending.delete_trendingoverride",
-        # The "popular searches" and "searches with no results" reports.
+        # The "popular searches" and "searches with no results" reports, and hiding a term from readers.
         "search.view_searchtermday",
+        "search.add_hiddensearchterm",
+        "search.delete_hiddensearchterm",
     ],
     AD_MANAGERS: [
         "wagtailadmin.access_admin",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -6,13 +7,16 @@ class SearchTermDay(models.Model):
     """How often readers searched for a term on one day, and how often that found nothing.
 
     One row per (day, term), incremented in place: the table grows with the
-    number of distinct terms, not with traffic.
+    number of distinct terms, not with traffic. `visitors` counts distinct
+    visitors that day (a daily-salted hash, seen once through the cache; no
+    IP is stored), so one machine repeating a search cannot make it popular.
     """
 
     date = models.DateField()
     query_string = models.CharField(max_length=255)
     hits = models.PositiveIntegerField(default=0)
     no_result_hits = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["date", "query_string"], name="search_term_day_unique")]
@@ -21,6 +25,19 @@ class SearchTermDay(models.Model):
 
     def __str__(self):
         return f"{self.query_string} ({self.date}: {self.hits})"
+
+
+class HiddenSearchTerm(models.Model):
+    """A term editors keep off the readers' "Popular searches", on every day, whatever its traffic."""
+
+    query_string = models.CharField(max_length=255, unique=True)
+    hidden_at = models.DateTimeField(auto_now_add=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return self.query_string
 
 
 class PendingIndexUpdate(models.Model):

@@ -1,11 +1,13 @@
 """The reader's search: parameters in, a page of decorated results out. No HTTP here, so tests can call it directly."""
 
 import datetime
+import hashlib
 import logging
 import math
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -18,7 +20,7 @@ from wagtail.search.utils import normalise_query_string
 from home.models import StandardPage
 from news.models import ArticleKind, ArticlePage, Author, SectionPage
 from search import backends
-from search.models import SearchTermDay
+from search.models import HiddenSearchTerm, SearchTermDay
 from search.text import MAX_QUERY_CHARS, engine_fragment_html, excerpt, mark_terms, parse_query, raw_stream_text
 
 logger = logging.getLogger(__name__)
@@ -33,10 +35,10 @@ DATE_WINDOWS = {
 }
 CUSTOM_RANGE = "custom"
 POPULAR_DAYS = 7
-# A term must have been searched this often before strangers are shown it.
-POPULAR_MIN_HITS = 3
 POPULAR_CACHE_KEY = "newsroom:search:popular"
 POPULAR_CACHE_SECONDS = 600
+# A visitor is counted once per term and day; its hash already changes daily.
+SEEN_SECONDS = 26 * 3600
 SECTIONS_CACHE_KEY = "newsroom:search:sections"
 SECTIONS_CACHE_SECONDS = 300
 
@@ -281,11 +283,20 @@ def others(parsed, restricted):
     return authors, standard_pages
 
 
-def log_search(parsed, count, filtered=False, today=None):
+def _first_search_today(query_string, visitor, today):
+    """True the first time this visitor searches this term today. Without a working cache it says no:
+    an outage may under-count visitors, never let one machine pass for many."""
+    term = hashlib.sha256(query_string.encode()).hexdigest()[:16]
+    return cache.add(f"newsroom:search:seen:{today.isoformat()}:{term}:{visitor}", 1, timeout=SEEN_SECONDS)
+
+
+def log_search(parsed, count, filtered=False, today=None, visitor=None):
     """Count the search for the editors' reports. Never fails the search.
 
     A filtered search that finds nothing says more about the filters than
     about the archive, so only unfiltered ones count as finding nothing.
+    `visitor` (core.visitors.visitor_hash; None for bots) is counted once
+    per term and day in `visitors`.
     """
     query_string = normalise_query_string(parsed.text)
     if not query_string:
@@ -293,12 +304,19 @@ def log_search(parsed, count, filtered=False, today=None):
     today = today or timezone.localdate()
     empty = 1 if count == 0 and not filtered else 0
     try:
-        updates = {"hits": F("hits") + 1, "no_result_hits": F("no_result_hits") + empty}
+        new_visitor = 1 if visitor and _first_search_today(query_string, visitor, today) else 0
+        updates = {
+            "hits": F("hits") + 1,
+            "no_result_hits": F("no_result_hits") + empty,
+            "visitors": F("visitors") + new_visitor,
+        }
         if SearchTermDay.objects.filter(date=today, query_string=query_string).update(**updates):
             return
         try:
             with transaction.atomic():
-                SearchTermDay.objects.create(date=today, query_string=query_string, hits=1, no_result_hits=empty)
+                SearchTermDay.objects.create(
+                    date=today, query_string=query_string, hits=1, no_result_hits=empty, visitors=new_visitor
+                )
         except IntegrityError:
             # Another request created today's row first.
             SearchTermDay.objects.filter(date=today, query_string=query_string).update(**updates)
@@ -307,21 +325,29 @@ def log_search(parsed, count, filtered=False, today=None):
 
 
 def popular_searches(limit=8):
-    """Terms readers searched most in the last week that found something, for the no-results page."""
+    """Terms shown to readers on the no-results page: searched in the last week by at least
+    NEWSROOM_POPULAR_SEARCH_MIN_VISITORS distinct visitors (summed over days), that found something,
+    and not hidden by an editor."""
     cached = cache.get(POPULAR_CACHE_KEY)
     if cached is not None:
         return cached[:limit]
     since = timezone.localdate() - datetime.timedelta(days=POPULAR_DAYS)
     rows = (
         SearchTermDay.objects.filter(date__gte=since)
+        .exclude(query_string__in=HiddenSearchTerm.objects.values("query_string"))
         .values("query_string")
-        .annotate(total=Sum("hits"), empty=Sum("no_result_hits"))
-        .filter(total__gte=POPULAR_MIN_HITS, empty__lt=F("total"))
-        .order_by("-total", "query_string")[:20]
+        .annotate(total=Sum("hits"), empty=Sum("no_result_hits"), people=Sum("visitors"))
+        .filter(people__gte=max(1, settings.NEWSROOM_POPULAR_SEARCH_MIN_VISITORS), empty__lt=F("total"))
+        .order_by("-people", "-total", "query_string")[:20]
     )
     terms = [row["query_string"] for row in rows]
     cache.set(POPULAR_CACHE_KEY, terms, POPULAR_CACHE_SECONDS)
     return terms[:limit]
+
+
+def forget_popular_searches():
+    """After an editor hides or shows a term: the next reader gets the list recomputed."""
+    cache.delete(POPULAR_CACHE_KEY)
 
 
 def suggest_articles(text, limit):
@@ -351,8 +377,11 @@ class SearchPage:
         return bool(self.params.query) and not found
 
 
-def run(querydict):
-    """Everything the search page shows for these GET parameters; raises backends.SearchUnavailable."""
+def run(querydict, visitor=None):
+    """Everything the search page shows for these GET parameters; raises backends.SearchUnavailable.
+
+    `visitor` is who searched (core.visitors.visitor_hash), None for a bot.
+    """
     sections = section_choices()
     params = parse_params(querydict, sections)
     page = SearchPage(params=params, sections=sections)
@@ -373,7 +402,7 @@ def run(querydict):
     if first_page and not params.filtered:
         page.authors, page.pages = others(parsed, restricted)
     if first_page:
-        log_search(parsed, page.results.count + len(page.promoted), filtered=params.filtered)
+        log_search(parsed, page.results.count + len(page.promoted), filtered=params.filtered, visitor=visitor)
     if page.empty:
         page.popular = popular_searches()
         page.latest = latest_stories()

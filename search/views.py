@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from core import cache_headers
+from core.visitors import is_bot, is_prefetch, visitor_hash
 from news.models import ArticleKind
 from search import backends, service
 
@@ -49,8 +50,10 @@ def _unavailable(request, text, sections):
 
 @require_safe
 def search(request):
+    # Bots and prefetches are logged but never count as a visitor towards "Popular searches".
+    visitor = None if is_bot(request) or is_prefetch(request) else visitor_hash(request)
     try:
-        page = service.run(request.GET)
+        page = service.run(request.GET, visitor=visitor)
     except backends.SearchUnavailable:
         return _unavailable(request, service.parse_params(request.GET, []).text, service.section_choices())
     context = {"search": page, "query_text": page.params.text, "kinds": ArticleKind.choices}

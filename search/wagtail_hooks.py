@@ -3,7 +3,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from search.admin_views import NoResultSearchesView, PopularSearchesView
+from search.admin_views import NoResultSearchesView, PopularSearchesView, SearchTermVisibilityView
 
 report_urls = (
     [
@@ -11,6 +11,7 @@ report_urls = (
         path("popular/results/", PopularSearchesView.as_view(results_only=True), name="popular_results"),
         path("no-results/", NoResultSearchesView.as_view(), name="no_results"),
         path("no-results/results/", NoResultSearchesView.as_view(results_only=True), name="no_results_results"),
+        path("visibility/", SearchTermVisibilityView.as_view(), name="visibility"),
     ],
     "search_reports",
 )
@@ -40,8 +41,11 @@ def register_no_result_searches_menu_item():
 
 @hooks.register("register_permissions")
 def register_search_report_permission():
-    # Lets an administrator give the editors' group the two reports.
-    return Permission.objects.filter(content_type__app_label="search", codename="view_searchtermday")
+    # Lets an administrator give a group the two reports, and the right to hide a term from readers.
+    return Permission.objects.filter(
+        content_type__app_label="search",
+        codename__in=["view_searchtermday", "add_hiddensearchterm", "delete_hiddensearchterm"],
+    )
 
 
 @hooks.register("construct_reports_menu")

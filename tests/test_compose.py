@@ -1,5 +1,6 @@
 """docker-compose.yml describes the production-like stack DESIGN.md promises."""
 
+import os
 import shutil
 import subprocess
 
@@ -91,7 +92,33 @@ def test_dockerfile_runs_as_non_root_from_the_lock():
     assert "\nUSER newsroom" in dockerfile
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="needs docker-compose (apt install docker-compose)")
-def test_compose_file_validates():
-    result = subprocess.run(["docker-compose", "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True)
+needs_compose = pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="needs docker-compose (apt install docker-compose)"
+)
+
+
+def render(tmp_path, **env):
+    """`docker-compose config` of the file with exactly these variables (none from a .env or the caller)."""
+    empty_env_file = tmp_path / "empty.env"
+    empty_env_file.write_text("")
+    return subprocess.run(
+        ["docker-compose", "-f", str(COMPOSE), "--env-file", str(empty_env_file), "config"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], **env},
+    )
+
+
+@needs_compose
+def test_compose_file_validates(tmp_path):
+    result = render(tmp_path, SECRET_KEY="a-key-only-for-this-test")
     assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout)["services"]["web"]["environment"]["SECRET_KEY"] == "a-key-only-for-this-test"
+
+
+@needs_compose
+def test_compose_file_refuses_to_render_without_a_secret_key(tmp_path):
+    for env in ({}, {"SECRET_KEY": ""}):
+        result = render(tmp_path, **env)
+        assert result.returncode != 0
+        assert "set SECRET_KEY" in result.stderr

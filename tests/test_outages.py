@@ -123,7 +123,10 @@ def wait_out_the_circuit():
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_readers_get_pages_while_redis_is_stopped_and_the_site_recovers_when_it_returns(client, own_redis, story):
+def test_readers_get_pages_while_redis_is_stopped_and_the_site_recovers_when_it_returns(
+    client, own_redis, story, settings
+):
+    settings.NEWSROOM_HEALTH_TOKEN = "monitoring-token"
     client.get(story.url)
     assert client.get(story.url)["X-Page-Cache"] == "hit"
 
@@ -139,7 +142,7 @@ def test_readers_get_pages_while_redis_is_stopped_and_the_site_recovers_when_it_
     response = beacon(client, story)
     assert response.status_code == 204
     assert response["X-Newsroom-Counted"] == "no"
-    health = client.get("/health/")
+    health = client.get("/health/", HTTP_X_HEALTH_TOKEN="monitoring-token")
     assert health.status_code == 503
     assert health.json()["checks"]["redis"]["ok"] is False
 
@@ -150,7 +153,7 @@ def test_readers_get_pages_while_redis_is_stopped_and_the_site_recovers_when_it_
     response = beacon(client, story)
     assert response.status_code == 204 and "X-Newsroom-Counted" not in response
     assert counters.pending(counting.STREAM)
-    assert client.get("/health/").json()["checks"]["redis"]["ok"] is True
+    assert client.get("/health/", HTTP_X_HEALTH_TOKEN="monitoring-token").json()["checks"]["redis"]["ok"] is True
 
 
 @pytest.mark.redis

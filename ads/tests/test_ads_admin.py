@@ -326,6 +326,17 @@ def test_campaign_report_per_day_and_slot_with_chart_and_csv(client, staff):
 
 
 @pytest.mark.django_db
+def test_advertiser_export_defuses_formulas(client, staff):
+    AdvertiserFactory(name="@Agency", contact_name='=HYPERLINK("http://evil.example")', contact_phone="+2348012345678")
+    client.force_login(staff["admanager"])
+    response = client.get("/admin/ads/advertiser/", {"export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    assert rows[1][:2] == ["'@Agency", '\'=HYPERLINK("http://evil.example")']
+    assert rows[1][3] == "'+2348012345678"
+
+
+@pytest.mark.django_db
 def test_seed_ads_is_idempotent_and_fills_every_slot(client, paper):  # noqa: F811
     from home.models import StandardPage
     from site_settings.models import SiteSettings

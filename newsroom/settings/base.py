@@ -291,6 +291,12 @@ NEWSROOM_PAGE_CACHE_QUERY_PARAMS = {"page": r"[1-9][0-9]{0,5}", "p": r"[1-9][0-9
 NEWSROOM_PAGE_CACHE_IGNORED_PARAMS = (
     *("utm_*", "fbclid", "gclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid"),
 )
+# /health/ tells the public only "ok" or "unhealthy"; monitoring that sends this in X-Health-Token
+# (or a user signed in to the admin) gets every check. Unset: admin users only.
+NEWSROOM_HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+# A search term is offered to readers as a "Popular search" only once this many distinct
+# visitors searched it in the last week (one visitor per term and day).
+NEWSROOM_POPULAR_SEARCH_MIN_VISITORS = int(os.environ.get("POPULAR_SEARCH_MIN_VISITORS", 5))
 NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 600 if REDIS_URL else 60))
 
 # Purges: every change hands the URLs it affects to each of these frontend caches

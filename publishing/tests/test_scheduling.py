@@ -304,9 +304,16 @@ def editor_client(client, django_user_model):
     return client
 
 
+@pytest.fixture
+def monitor(client, settings):
+    """Monitoring's view of /health/: with the token, every check."""
+    settings.NEWSROOM_HEALTH_TOKEN = "monitoring-token"
+    return lambda: client.get("/health/", HTTP_X_HEALTH_TOKEN="monitoring-token")
+
+
 @pytest.mark.django_db
-def test_health_is_ok_with_nothing_overdue(client):
-    response = client.get("/health/")
+def test_health_is_ok_with_nothing_overdue(monitor):
+    response = monitor()
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -317,24 +324,24 @@ def test_health_is_ok_with_nothing_overdue(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_health_is_503_when_a_story_is_overdue(client, section):
+def test_health_is_503_when_a_story_is_overdue(monitor, section):
     article = ArticlePageFactory(parent=section, title="Stuck story", live=False)
     make_overdue(schedule(article, timezone.now() + datetime.timedelta(hours=1)), seconds=300)
-    response = client.get("/health/")
+    response = monitor()
     assert response.status_code == 503
     oldest = response.json()["scheduled_publishing"]["oldest_overdue"]
     assert oldest["title"] == "Stuck story" and oldest["overdue_seconds"] >= 300
 
 
 @pytest.mark.django_db
-def test_health_is_503_when_the_search_server_is_down(client, settings):
+def test_health_is_503_when_the_search_server_is_down(monitor, settings):
     from newsroom.settings.base import search_backends_from_env
 
     # Nothing listens on port 1: a real refused connection, not a mock.
     settings.WAGTAILSEARCH_BACKENDS = search_backends_from_env(
         {"SEARCH_URL": "http://127.0.0.1:1", "SEARCH_ENGINE": "opensearch"}
     )
-    response = client.get("/health/")
+    response = monitor()
     assert response.status_code == 503
     assert response.json()["checks"]["search"]["ok"] is False
     assert response.json()["checks"]["database"]["ok"] is True

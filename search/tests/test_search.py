@@ -392,8 +392,8 @@ def test_authors_and_standard_pages_are_searchable(client, engine, sections):
 def test_no_results_page_helps(client, engine, sections):
     make_article(sections["news"], "Latest: bridge reopens")
     today = timezone.localdate()
-    SearchTermDay.objects.create(date=today, query_string="bridge", hits=5)
-    SearchTermDay.objects.create(date=today, query_string="zzzz", hits=9, no_result_hits=9)
+    SearchTermDay.objects.create(date=today, query_string="bridge", hits=5, visitors=5)
+    SearchTermDay.objects.create(date=today, query_string="zzzz", hits=9, no_result_hits=9, visitors=9)
     engine.refresh()
     response = search(client, q="tsunami")
     page = response.context["search"]

