@@ -40,9 +40,9 @@ def totals(article):
 @pytest.mark.django_db
 def test_one_address_rotating_its_user_agent_counts_up_to_the_cap_and_the_rest_is_invalid(
     client,
-    newsroom,
+    newsroom,  # noqa: F811
     settings,
-    counting_path,  # noqa: F811
+    counting_path,
 ):
     settings.NEWSROOM_VIEW_CAP_PER_ADDRESS_HOUR = 5
     article, other = newsroom["a"], newsroom["b"]
