@@ -187,8 +187,13 @@ def test_a_stalled_redis_costs_one_timeout_and_a_publish_meanwhile_is_not_lost(c
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_with_two_redises_each_outage_costs_only_its_own_part(client, two_redises, story):
+def test_with_two_redises_each_outage_costs_only_its_own_part(client, two_redises, story, settings):
+    settings.NEWSROOM_HEALTH_TOKEN = "monitoring-token"
     durable, cache = two_redises
+
+    def checks():
+        return client.get("/health/", HTTP_X_HEALTH_TOKEN="monitoring-token").json()["checks"]
+
     client.get(story.url)
     assert client.get(story.url)["X-Page-Cache"] == "hit"
 
@@ -199,6 +204,7 @@ def test_with_two_redises_each_outage_costs_only_its_own_part(client, two_redise
     response = beacon(client, story)
     assert response.status_code == 204 and "X-Newsroom-Counted" not in response
     assert counters.pending(counting.STREAM) == {(counters.hour_of(timezone.now()), str(story.pk)): 1}
+    assert (checks()["cache"]["ok"], checks()["redis"]["ok"]) == (False, True)
     cache.start()
     wait_out_the_circuit()
     assert [client.get(story.url).get("X-Page-Cache") for _ in range(3)][-1] == "hit"
@@ -208,6 +214,7 @@ def test_with_two_redises_each_outage_costs_only_its_own_part(client, two_redise
     assert client.get(story.url)["X-Page-Cache"] == "hit"
     response = beacon(client, story)
     assert response.status_code == 204 and response["X-Newsroom-Counted"] == "no"
+    assert (checks()["cache"]["ok"], checks()["redis"]["ok"]) == (True, False)
     durable.start()  # it kept nothing on disk in this test: the buffered view went with it
     wait_out_the_circuit()
     response = beacon(client, story, agent=BROWSER_UA + " another reader")
