@@ -17,6 +17,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 from wagtail.search.utils import normalise_query_string
 
+from core import counters, marks
 from home.models import StandardPage
 from news.models import ArticleKind, ArticlePage, Author, SectionPage
 from search import backends
@@ -284,10 +285,15 @@ def others(parsed, restricted):
 
 
 def _first_search_today(query_string, visitor, today):
-    """True the first time this visitor searches this term today. Without a working cache it says no:
-    an outage may under-count visitors, never let one machine pass for many."""
+    """True the first time this visitor searches this term today, through the counting marks (core.marks),
+    which no cache eviction can reset. With Redis down it says no: an outage may under-count visitors,
+    never let one machine pass for many."""
     term = hashlib.sha256(query_string.encode()).hexdigest()[:16]
-    return cache.add(f"newsroom:search:seen:{today.isoformat()}:{term}:{visitor}", 1, timeout=SEEN_SECONDS)
+    try:
+        with counters.guarded():
+            return marks.add(f"newsroom:search:seen:{today.isoformat()}:{term}:{visitor}", SEEN_SECONDS)
+    except counters.CountersUnavailable:
+        return False
 
 
 def log_search(parsed, count, filtered=False, today=None, visitor=None):
