@@ -3,9 +3,10 @@
 Reporters write and submit, editors approve, publish and schedule, ad managers
 get into the admin but not into the page tree. Site settings stay with
 superusers. `setup_newsroom()` is the single source of truth for these groups'
-page and media permissions: it adds what is missing and removes any other page
-or image/document collection permission the groups hold (Wagtail's migrations,
-for one, give their own "Editors" group add/change on the tree root). Model
+(and Wagtail's default "Moderators" group's) page and media permissions: it
+adds what is missing and removes any other page or image/document collection
+permission the groups hold (Wagtail's migrations, for one, give their own
+"Editors" group add/change on the tree root and "Moderators" publish there). Model
 permissions are only ever added, because other apps (ads) extend these groups
 with their own.
 """
@@ -31,6 +32,13 @@ from home.models import HomePage
 REPORTERS = "Reporters"
 EDITORS = "Editors"
 AD_MANAGERS = "Ad managers"
+# Wagtail's initial migration makes "Moderators" (add, change and publish on
+# the tree root, so publishing any story past the desk) and "Editors" (ours, by
+# name). No newsroom role is a moderator: setup_newsroom strips the group's page
+# and media permissions rather than deleting it, so its members (if any) stay
+# visible in Settings > Groups and nothing links to a vanished group. It is
+# never created.
+MODERATORS = "Moderators"
 DESK_REVIEW = "Desk review"
 EDITORS_APPROVAL = "Editors' approval"
 
@@ -57,6 +65,7 @@ MODEL_PERMISSIONS = {
         ),
         "ads.can_edit_html_creatives",
     ],
+    MODERATORS: [],
 }
 
 # Granted on the home page, so they reach every section and article, present
@@ -66,6 +75,7 @@ PAGE_PERMISSIONS = {
     REPORTERS: ["add"],
     EDITORS: ["add", "change", "publish", "lock", "unlock"],
     AD_MANAGERS: [],
+    MODERATORS: [],
 }
 
 # Granted on the root collection, so they reach every collection.
@@ -85,6 +95,7 @@ COLLECTION_PERMISSIONS = {
         "wagtaildocs.choose_document",
     ],
     AD_MANAGERS: [],
+    MODERATORS: [],
 }
 
 # The collection permissions this module owns; others (collection management)
@@ -162,8 +173,13 @@ def setup_newsroom(stdout=None):
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
 
     groups = {}
-    for name in (REPORTERS, EDITORS, AD_MANAGERS):
-        group, created = Group.objects.get_or_create(name=name)
+    for name in (REPORTERS, EDITORS, AD_MANAGERS, MODERATORS):
+        if name == MODERATORS:
+            group, created = Group.objects.filter(name=name).first(), False
+            if group is None:
+                continue
+        else:
+            group, created = Group.objects.get_or_create(name=name)
         (report.groups_created if created else report.groups_found).append(name)
         groups[name] = group
 

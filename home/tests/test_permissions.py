@@ -9,7 +9,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
@@ -29,7 +29,15 @@ from wagtail.models import (
 )
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from home.permissions import AD_MANAGERS, DESK_REVIEW, EDITORS, EDITORS_APPROVAL, REPORTERS, setup_newsroom
+from home.permissions import (
+    AD_MANAGERS,
+    DESK_REVIEW,
+    EDITORS,
+    EDITORS_APPROVAL,
+    MODERATORS,
+    REPORTERS,
+    setup_newsroom,
+)
 from news.blocks import PARAGRAPH_FEATURES
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 from news.models import ArticlePage
@@ -188,7 +196,7 @@ def test_running_setup_twice_changes_nothing(newsroom):
 
     assert _counts() == first
     assert out.getvalue() == (
-        "Newsroom roles: found groups Reporters, Editors, Ad managers; permissions up to date; "
+        "Newsroom roles: found groups Reporters, Editors, Ad managers, Moderators; permissions up to date; "
         "workflow 'Desk review' found on 'Home'.\n"
     )
     assert not setup_newsroom().changed
@@ -482,3 +490,51 @@ def test_ad_manager_cannot_see_or_touch_pages(as_ad_manager, home_page, section,
     assert_denied(as_ad_manager, "post", reverse("wagtailadmin_pages:unpublish", args=(article.pk,)))
 
     assert not ArticlePage.objects.filter(slug=NEW_SLUG).exists()
+
+
+# Wagtail's default "Moderators" ------------------------------------------------
+
+
+@pytest.fixture
+def as_moderator(newsroom, django_user_model):
+    return _client_for(_member(django_user_model, "moderator", MODERATORS))
+
+
+def test_moderators_hold_no_page_or_media_permissions(newsroom):
+    # Wagtail's migration gave them add, change and publish on the tree root: publishing past the desk.
+    assert _page_grants(MODERATORS) == set()
+    assert _collection_grants(MODERATORS) == set()
+
+
+def test_moderator_cannot_publish_or_edit_a_story(as_moderator, draft, section):
+    publish = article_form(article=draft, **{"action-publish": "action-publish"})
+
+    assert_denied(as_moderator, "post", edit_url(draft), publish)
+    assert_denied(as_moderator, "get", add_article_url(section))
+
+    draft.refresh_from_db()
+    assert not draft.live
+
+
+def test_setup_brings_moderators_back_in_line(newsroom, home_page):
+    moderators = Group.objects.get(name=MODERATORS)
+    root = Page.get_first_root_node()
+    GroupPagePermission.objects.create(group=moderators, page=root, permission_id=_publish_permission_id())
+
+    report = setup_newsroom()
+
+    assert report.permissions_removed == 1
+    assert _page_grants(MODERATORS) == set()
+
+
+def test_setup_does_not_create_moderators(db):
+    Group.objects.filter(name=MODERATORS).delete()
+
+    report = setup_newsroom()
+
+    assert MODERATORS not in report.groups_created + report.groups_found
+    assert not Group.objects.filter(name=MODERATORS).exists()
+
+
+def _publish_permission_id():
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page").pk
