@@ -217,6 +217,12 @@ class ArticlePageQuerySet(PageQuerySet):
 
 
 class ArticlePageForm(WagtailAdminPageForm):
+    def __init__(self, data=None, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if data is not None and instance is not None and instance.pk is not None:
+            data = _forget_vanished_byline_rows(data, instance)
+        super().__init__(data, *args, **kwargs)
+
     def clean(self):
         cleaned_data = super().clean()
         authors = self.formsets.get("article_authors")
@@ -224,7 +230,56 @@ class ArticlePageForm(WagtailAdminPageForm):
             chosen = [form for form in authors.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
             if not chosen:
                 self.add_error(None, "Add at least one author: every article needs a byline.")
+            self._check_authors_once(authors, chosen)
         return cleaned_data
+
+    def _check_authors_once(self, authors, chosen):
+        """An author twice in the byline is a form error, counting the rows the form did not post.
+
+        The formset keeps the article's rows that were not posted, so a tab opened
+        before another one added an author, then adding that author again, would
+        save the author twice (a unique-constraint 500 on publish).
+        """
+        posted = {form.instance.pk for form in authors.initial_forms if form.instance.pk is not None}
+        kept = [row.author for row in authors.get_queryset() if row.pk is not None and row.pk not in posted]
+        seen = {author.pk for author in kept}
+        for form in chosen:
+            author = form.cleaned_data.get("author")
+            if author is None:
+                continue
+            if author.pk in seen:
+                form.add_error(
+                    "author",
+                    f"{author} is already in this article's byline (perhaps added in another tab since this "
+                    "page was opened). Remove this row.",
+                )
+            seen.add(author.pk)
+
+
+def _forget_vanished_byline_rows(data, article):
+    """Posted byline rows whose row was removed meanwhile (another tab) become new rows.
+
+    The stale tab still shows the author, so saving it keeps that author, as it
+    keeps the tab's other fields; otherwise the row would fail on its hidden id
+    with an error the editor cannot see.
+    """
+    prefix = "article_authors"
+    try:
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return data
+    held = {str(row.pk) for row in article.article_authors.all() if row.pk is not None}
+    vanished = [
+        f"{prefix}-{index}-id"
+        for index in range(max(0, min(initial, 1000)))
+        if data.get(f"{prefix}-{index}-id", "") not in ("", *held)
+    ]
+    if not vanished:
+        return data
+    data = data.copy()
+    for key in vanished:
+        data[key] = ""
+    return data
 
 
 class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
@@ -315,6 +370,34 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
         super().clean()
         if self.standfirst is not None and not self.standfirst.strip():
             raise ValidationError({"standfirst": "Write a standfirst: one or two sentences that sum up the story."})
+
+    def save(self, *args, **kwargs):
+        self._settle_byline_rows()
+        return super().save(*args, **kwargs)
+
+    def _settle_byline_rows(self):
+        """Make the byline rows about to be written safe for the (article, author) unique constraint.
+
+        Publishing writes the revision's rows one by one: two rows whose authors
+        were swapped would collide with each other half-way, so rows whose author
+        changed are removed first and written afresh (same ids). A revision
+        stored before the form checked for repeated authors keeps the first row
+        of each author.
+        """
+        rows = getattr(self, "_cluster_related_objects", {}).get("article_authors")
+        if rows is None or self.pk is None:
+            return
+        unique, seen = [], set()
+        for row in rows:
+            if row.author_id not in seen:
+                seen.add(row.author_id)
+                unique.append(row)
+        if len(unique) != len(rows):
+            self.article_authors.set(unique)
+        held = dict(ArticlePageAuthor.objects.filter(article_id=self.pk).values_list("pk", "author_id"))
+        changed = [row.pk for row in unique if row.pk in held and held[row.pk] != row.author_id]
+        if changed:
+            ArticlePageAuthor.objects.filter(pk__in=changed).delete()
 
     @property
     def date(self):
