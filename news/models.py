@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,16 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PageManager,
+    RevisionMixin,
+    Site,
+    WorkflowMixin,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -21,7 +31,7 @@ from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
 from core.pages import exclude_restricted
 from core.process_cache import ProcessCache
-from core.purge import PurgeablePageMixin, root_url_of
+from core.purge import PurgeablePageMixin, path_of, root_url_of
 from core.text import fold, folded_passages, has_diacritics
 from news.blocks import ArticleBodyBlock
 from publishing.panels import settings_panels_with_zone
@@ -75,8 +85,15 @@ def paginate_listing(request, name, articles, per_page):
     return paginate(request, fragments.cached(fragments.key("listing-ids", name), ids), per_page)
 
 
-class Author(index.Indexed, models.Model):
-    """A byline: reporters, columnists, contributors. Each has a public page."""
+class Author(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
+    """A byline: reporters, columnists, contributors. Each has a public page.
+
+    Its public fields go through review like a story: an edit of a live author
+    is a draft (a revision) until someone with "publish author" (editors)
+    publishes it or approves it in the desk-review workflow, and the site shows
+    the published version only. An author never published (`live` False) is
+    nowhere public: no page, feed, sitemap entry, search result or byline.
+    """
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author's page address.")
@@ -114,10 +131,24 @@ class Author(index.Indexed, models.Model):
         index.AutocompleteField("name"),
         index.SearchField("role"),
         index.FilterField("slug"),
+        index.FilterField("live"),
     ]
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="author")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="author",
+        for_concrete_model=False,
+    )
 
     class Meta:
         ordering = ["name"]
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def __str__(self):
         return self.name
@@ -137,6 +168,20 @@ class Author(index.Indexed, models.Model):
     @property
     def x_url(self):
         return f"https://x.com/{self.x_handle}" if self.x_handle else ""
+
+    def purge_urls(self):
+        """What shows the author: their page and feed on each site, and the live stories with their byline."""
+        urls = set()
+        for site in Site.objects.select_related("root_page"):
+            # Author pages are routes of the site's home page (a RoutablePage).
+            home = site.root_page.specific
+            if hasattr(home, "reverse_subpage"):
+                urls.add(site.root_url + home.url + home.reverse_subpage("author", kwargs={"slug": self.slug}))
+                urls.add(site.root_url + reverse("author_feed", kwargs={"slug": self.slug}))
+        stories = Page.objects.live().filter(pk__in=self.article_links.values("article_id")).only("url_path")
+        for story in stories:
+            urls.add(root_url_of(story) + path_of(story.url_path))
+        return urls
 
 
 class SectionPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
@@ -406,9 +451,10 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
     @cached_property
     def authors(self):
         # A listing prefetches article_authors__author; a single page loads both in one query.
+        # Only published authors are shown (an author never published is still in review).
         if "article_authors" in getattr(self, "_prefetched_objects_cache", {}):
-            return [link.author for link in self.article_authors.all()]
-        return [link.author for link in self.article_authors.select_related("author")]
+            return [link.author for link in self.article_authors.all() if link.author.live]
+        return [link.author for link in self.article_authors.select_related("author") if link.author.live]
 
     @cached_property
     def tag_list(self):

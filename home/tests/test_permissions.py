@@ -10,6 +10,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
@@ -23,6 +24,7 @@ from wagtail.models import (
     Revision,
     TaskState,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowState,
     WorkflowTask,
@@ -40,7 +42,7 @@ from home.permissions import (
 )
 from news.blocks import PARAGRAPH_FEATURES
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
-from news.models import ArticlePage
+from news.models import ArticlePage, Author
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +199,7 @@ def test_running_setup_twice_changes_nothing(newsroom):
     assert _counts() == first
     assert out.getvalue() == (
         "Newsroom roles: found groups Reporters, Editors, Ad managers, Moderators; permissions up to date; "
-        "workflow 'Desk review' found on 'Home'.\n"
+        "workflow 'Desk review' found on 'Home' and authors.\n"
     )
     assert not setup_newsroom().changed
 
@@ -264,9 +266,13 @@ def test_the_permission_matrix_in_the_database(newsroom):
         "news.add_author",
         "news.change_author",
     }
-    assert {"wagtailadmin.access_admin", "news.add_author", "news.change_author", "news.delete_author"} <= (
-        _model_grants(EDITORS)
-    )
+    assert {
+        "wagtailadmin.access_admin",
+        "news.add_author",
+        "news.change_author",
+        "news.delete_author",
+        "news.publish_author",
+    } <= _model_grants(EDITORS)
     # Editors run the trending board.
     assert {"trending.add_trendingoverride", "trending.delete_trendingoverride"} <= _model_grants(EDITORS)
     # Ad managers get the ads and nothing of the news tree; nobody else gets ads.
@@ -292,6 +298,22 @@ def test_desk_review_covers_the_news_tree(newsroom, home_page, section):
     assert WorkflowPage.objects.get(page__depth=1).workflow.name == "Moderators approval"
     for page in (home_page, section, article):
         assert page.get_workflow() == desk_review
+
+
+def test_desk_review_covers_authors(newsroom):
+    author_type = ContentType.objects.get_for_model(Author)
+
+    assert WorkflowContentType.objects.get(content_type=author_type).workflow.name == DESK_REVIEW
+    assert Author().get_workflow().name == DESK_REVIEW
+
+
+def test_setup_takes_publishing_authors_back_from_reporters(newsroom):
+    Group.objects.get(name=REPORTERS).permissions.add(Permission.objects.get(codename="publish_author"))
+
+    report = setup_newsroom()
+
+    assert report.permissions_removed == 1
+    assert "news.publish_author" not in _model_grants(REPORTERS)
 
 
 # Reporters -------------------------------------------------------------------
