@@ -127,7 +127,7 @@ class SectionFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return Author.objects.get(slug=slug)
+        return Author.objects.get(slug=slug, live=True)
 
     def get_articles(self, author):
         return ArticlePage.objects.listing().filter(article_authors__author=author)

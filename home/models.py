@@ -127,7 +127,7 @@ class HomePage(PurgeablePageMixin, CacheHeadersPageMixin, RoutablePageMixin, Pag
 
     @path("authors/<slug:slug>/", name="author")
     def author_page(self, request, slug):
-        author = get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author, slug=slug, live=True)
         articles = ArticlePage.objects.readable().filter(article_authors__author=author)
         return self.render(
             request,

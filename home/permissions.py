@@ -1,19 +1,22 @@
 """The newsroom's roles and its desk-review workflow, set up by `manage.py setup_newsroom`.
 
-Reporters write and submit, editors approve, publish and schedule, ad managers
-get into the admin but not into the page tree. Site settings stay with
-superusers. `setup_newsroom()` is the single source of truth for these groups'
+Reporters write and submit (stories and author profiles), editors approve,
+publish and schedule, ad managers get into the admin but not into the page
+tree. Site settings stay with superusers. `setup_newsroom()` is the single
+source of truth for these groups' (and Wagtail's default "Moderators" group's)
 page and media permissions: it adds what is missing and removes any other page
 or image/document collection permission the groups hold (Wagtail's migrations,
-for one, give their own "Editors" group add/change on the tree root). Model
-permissions are only ever added, because other apps (ads) extend these groups
-with their own.
+for one, give their own "Editors" group add/change on the tree root and
+"Moderators" publish there). Model permissions are only ever added, because
+other apps (ads) extend these groups with their own, except the few a group
+must not hold (FORBIDDEN_MODEL_PERMISSIONS).
 """
 
 from dataclasses import dataclass, field
 from io import StringIO
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import (
@@ -22,26 +25,39 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
 
 from home.models import HomePage
+from news.models import Author
 
 REPORTERS = "Reporters"
 EDITORS = "Editors"
 AD_MANAGERS = "Ad managers"
+# Wagtail's initial migration makes "Moderators" (add, change and publish on
+# the tree root, so publishing any story past the desk) and "Editors" (ours, by
+# name). No newsroom role is a moderator: setup_newsroom strips the group's page
+# and media permissions rather than deleting it, so its members (if any) stay
+# visible in Settings > Groups and nothing links to a vanished group. It is
+# never created.
+MODERATORS = "Moderators"
 DESK_REVIEW = "Desk review"
 EDITORS_APPROVAL = "Editors' approval"
 
 # "app_label.codename", granted through group.permissions.
 MODEL_PERMISSIONS = {
+    # Reporters edit authors as drafts and submit them for desk review; the
+    # public author page and bylines change only when an editor publishes.
     REPORTERS: ["wagtailadmin.access_admin", "news.view_author", "news.add_author", "news.change_author"],
     EDITORS: [
         "wagtailadmin.access_admin",
         "news.add_author",
         "news.change_author",
         "news.delete_author",
+        "news.publish_author",
+        "news.unlock_author",
         # The trending board: pin and ban stories.
         "trending.add_trendingoverride",
         "trending.delete_trendingoverride",
@@ -59,7 +75,12 @@ MODEL_PERMISSIONS = {
         ),
         "ads.can_edit_html_creatives",
     ],
+    MODERATORS: [],
 }
+
+# Model permissions a group must not hold, removed if someone granted them:
+# a reporter's author edit goes through review.
+FORBIDDEN_MODEL_PERMISSIONS = {REPORTERS: ["news.publish_author"]}
 
 # Granted on the home page, so they reach every section and article, present
 # and future. "add" alone lets reporters create pages and edit the ones they
@@ -68,6 +89,7 @@ PAGE_PERMISSIONS = {
     REPORTERS: ["add"],
     EDITORS: ["add", "change", "publish", "lock", "unlock"],
     AD_MANAGERS: [],
+    MODERATORS: [],
 }
 
 # Granted on the root collection, so they reach every collection.
@@ -87,6 +109,7 @@ COLLECTION_PERMISSIONS = {
         "wagtaildocs.choose_document",
     ],
     AD_MANAGERS: [],
+    MODERATORS: [],
 }
 
 # The collection permissions this module owns; others (collection management)
@@ -134,7 +157,7 @@ class SetupReport:
             state = "updated"
         else:
             state = "found"
-        parts.append(f"workflow {DESK_REVIEW!r} {state} on {self.home_page_title!r}")
+        parts.append(f"workflow {DESK_REVIEW!r} {state} on {self.home_page_title!r} and authors")
         return "Newsroom roles: " + "; ".join(parts) + "."
 
 
@@ -164,8 +187,13 @@ def setup_newsroom(stdout=None):
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
 
     groups = {}
-    for name in (REPORTERS, EDITORS, AD_MANAGERS):
-        group, created = Group.objects.get_or_create(name=name)
+    for name in (REPORTERS, EDITORS, AD_MANAGERS, MODERATORS):
+        if name == MODERATORS:
+            group, created = Group.objects.filter(name=name).first(), False
+            if group is None:
+                continue
+        else:
+            group, created = Group.objects.get_or_create(name=name)
         (report.groups_created if created else report.groups_found).append(name)
         groups[name] = group
 
@@ -176,6 +204,13 @@ def setup_newsroom(stdout=None):
         ]
         group.permissions.add(*missing)
         report.permissions_added += len(missing)
+        forbidden = [
+            permission
+            for permission in map(_permission, FORBIDDEN_MODEL_PERMISSIONS.get(name, []))
+            if group.permissions.filter(pk=permission.pk).exists()
+        ]
+        group.permissions.remove(*forbidden)
+        report.permissions_removed += len(forbidden)
 
         wanted_pages = {(home.pk, _page_permission(action).pk) for action in PAGE_PERMISSIONS[name]}
         held_pages = GroupPagePermission.objects.filter(group=group)
@@ -228,6 +263,17 @@ def _setup_desk_review(home, editors, report):
     # Further steps the desk adds in the admin (a legal read, say) are kept.
     if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        report.workflow_changed = True
+
+    # Authors' public fields go through the same desk.
+    author_type = ContentType.objects.get_for_model(Author)
+    assigned = WorkflowContentType.objects.filter(content_type=author_type).first()
+    if assigned is None:
+        WorkflowContentType.objects.create(content_type=author_type, workflow=workflow)
+        report.workflow_changed = True
+    elif assigned.workflow_id != workflow.pk:
+        assigned.workflow = workflow
+        assigned.save(update_fields=["workflow"])
         report.workflow_changed = True
 
     # A workflow on the home page beats Wagtail's "Moderators approval" on the

@@ -59,7 +59,7 @@ class AuthorSitemap(HomeRouteSitemap):
 
     def items(self):
         return (
-            Author.objects.filter(article_links__article__in=self.live_articles())
+            Author.objects.filter(live=True, article_links__article__in=self.live_articles())
             .annotate(lastmod=Max("article_links__article__last_published_at"))
             .order_by("slug")
         )

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +14,16 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PageManager,
+    RevisionMixin,
+    Site,
+    WorkflowMixin,
+)
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -21,7 +31,7 @@ from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
 from core.pages import exclude_restricted
 from core.process_cache import ProcessCache
-from core.purge import PurgeablePageMixin, root_url_of
+from core.purge import PurgeablePageMixin, path_of, root_url_of
 from core.text import fold, folded_passages, has_diacritics
 from news.blocks import ArticleBodyBlock
 from publishing.panels import settings_panels_with_zone
@@ -75,8 +85,15 @@ def paginate_listing(request, name, articles, per_page):
     return paginate(request, fragments.cached(fragments.key("listing-ids", name), ids), per_page)
 
 
-class Author(index.Indexed, models.Model):
-    """A byline: reporters, columnists, contributors. Each has a public page."""
+class Author(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model):
+    """A byline: reporters, columnists, contributors. Each has a public page.
+
+    Its public fields go through review like a story: an edit of a live author
+    is a draft (a revision) until someone with "publish author" (editors)
+    publishes it or approves it in the desk-review workflow, and the site shows
+    the published version only. An author never published (`live` False) is
+    nowhere public: no page, feed, sitemap entry, search result or byline.
+    """
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text="Used in the author's page address.")
@@ -114,10 +131,24 @@ class Author(index.Indexed, models.Model):
         index.AutocompleteField("name"),
         index.SearchField("role"),
         index.FilterField("slug"),
+        index.FilterField("live"),
     ]
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="author")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="author",
+        for_concrete_model=False,
+    )
 
     class Meta:
         ordering = ["name"]
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def __str__(self):
         return self.name
@@ -137,6 +168,20 @@ class Author(index.Indexed, models.Model):
     @property
     def x_url(self):
         return f"https://x.com/{self.x_handle}" if self.x_handle else ""
+
+    def purge_urls(self):
+        """What shows the author: their page and feed on each site, and the live stories with their byline."""
+        urls = set()
+        for site in Site.objects.select_related("root_page"):
+            # Author pages are routes of the site's home page (a RoutablePage).
+            home = site.root_page.specific
+            if hasattr(home, "reverse_subpage"):
+                urls.add(site.root_url + home.url + home.reverse_subpage("author", kwargs={"slug": self.slug}))
+                urls.add(site.root_url + reverse("author_feed", kwargs={"slug": self.slug}))
+        stories = Page.objects.live().filter(pk__in=self.article_links.values("article_id")).only("url_path")
+        for story in stories:
+            urls.add(root_url_of(story) + path_of(story.url_path))
+        return urls
 
 
 class SectionPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
@@ -217,6 +262,12 @@ class ArticlePageQuerySet(PageQuerySet):
 
 
 class ArticlePageForm(WagtailAdminPageForm):
+    def __init__(self, data=None, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if data is not None and instance is not None and instance.pk is not None:
+            data = _forget_vanished_byline_rows(data, instance)
+        super().__init__(data, *args, **kwargs)
+
     def clean(self):
         cleaned_data = super().clean()
         authors = self.formsets.get("article_authors")
@@ -224,7 +275,56 @@ class ArticlePageForm(WagtailAdminPageForm):
             chosen = [form for form in authors.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
             if not chosen:
                 self.add_error(None, "Add at least one author: every article needs a byline.")
+            self._check_authors_once(authors, chosen)
         return cleaned_data
+
+    def _check_authors_once(self, authors, chosen):
+        """An author twice in the byline is a form error, counting the rows the form did not post.
+
+        The formset keeps the article's rows that were not posted, so a tab opened
+        before another one added an author, then adding that author again, would
+        save the author twice (a unique-constraint 500 on publish).
+        """
+        posted = {form.instance.pk for form in authors.initial_forms if form.instance.pk is not None}
+        kept = [row.author for row in authors.get_queryset() if row.pk is not None and row.pk not in posted]
+        seen = {author.pk for author in kept}
+        for form in chosen:
+            author = form.cleaned_data.get("author")
+            if author is None:
+                continue
+            if author.pk in seen:
+                form.add_error(
+                    "author",
+                    f"{author} is already in this article's byline (perhaps added in another tab since this "
+                    "page was opened). Remove this row.",
+                )
+            seen.add(author.pk)
+
+
+def _forget_vanished_byline_rows(data, article):
+    """Posted byline rows whose row was removed meanwhile (another tab) become new rows.
+
+    The stale tab still shows the author, so saving it keeps that author, as it
+    keeps the tab's other fields; otherwise the row would fail on its hidden id
+    with an error the editor cannot see.
+    """
+    prefix = "article_authors"
+    try:
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return data
+    held = {str(row.pk) for row in article.article_authors.all() if row.pk is not None}
+    vanished = [
+        f"{prefix}-{index}-id"
+        for index in range(max(0, min(initial, 1000)))
+        if data.get(f"{prefix}-{index}-id", "") not in ("", *held)
+    ]
+    if not vanished:
+        return data
+    data = data.copy()
+    for key in vanished:
+        data[key] = ""
+    return data
 
 
 class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
@@ -316,6 +416,34 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
         if self.standfirst is not None and not self.standfirst.strip():
             raise ValidationError({"standfirst": "Write a standfirst: one or two sentences that sum up the story."})
 
+    def save(self, *args, **kwargs):
+        self._settle_byline_rows()
+        return super().save(*args, **kwargs)
+
+    def _settle_byline_rows(self):
+        """Make the byline rows about to be written safe for the (article, author) unique constraint.
+
+        Publishing writes the revision's rows one by one: two rows whose authors
+        were swapped would collide with each other half-way, so rows whose author
+        changed are removed first and written afresh (same ids). A revision
+        stored before the form checked for repeated authors keeps the first row
+        of each author.
+        """
+        rows = getattr(self, "_cluster_related_objects", {}).get("article_authors")
+        if rows is None or self.pk is None:
+            return
+        unique, seen = [], set()
+        for row in rows:
+            if row.author_id not in seen:
+                seen.add(row.author_id)
+                unique.append(row)
+        if len(unique) != len(rows):
+            self.article_authors.set(unique)
+        held = dict(ArticlePageAuthor.objects.filter(article_id=self.pk).values_list("pk", "author_id"))
+        changed = [row.pk for row in unique if row.pk in held and held[row.pk] != row.author_id]
+        if changed:
+            ArticlePageAuthor.objects.filter(pk__in=changed).delete()
+
     @property
     def date(self):
         return self.display_date or self.first_published_at or self.latest_revision_created_at
@@ -323,9 +451,10 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
     @cached_property
     def authors(self):
         # A listing prefetches article_authors__author; a single page loads both in one query.
+        # Only published authors are shown (an author never published is still in review).
         if "article_authors" in getattr(self, "_prefetched_objects_cache", {}):
-            return [link.author for link in self.article_authors.all()]
-        return [link.author for link in self.article_authors.select_related("author")]
+            return [link.author for link in self.article_authors.all() if link.author.live]
+        return [link.author for link in self.article_authors.select_related("author") if link.author.live]
 
     @cached_property
     def tag_list(self):

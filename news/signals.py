@@ -1,7 +1,10 @@
+from django.db import transaction
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.signals import page_published, published, unpublished
 
-from news.models import ArticlePage
+from core import fragments
+from core.purge import purge_urls
+from news.models import ArticlePage, Author
 
 
 @receiver(page_published)
@@ -12,3 +15,16 @@ def default_display_date(sender, instance, **kwargs):
             display_date=instance.first_published_at
         )
         instance.display_date = instance.first_published_at
+
+
+@receiver(published, sender=Author)
+@receiver(unpublished, sender=Author)
+def purge_author(sender, instance, **kwargs):
+    """A published (or unpublished) author: their page, feed and bylines leave every cache.
+
+    Fragments now, so the rest of this transaction sees the change, and again
+    at commit with the page purge, so nothing built from the old row survives.
+    """
+    urls = instance.purge_urls()
+    fragments.bump()
+    transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))

@@ -6,12 +6,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from ads import views as ads_views
 from home import feeds, sitemaps
+from home.accounts import ThrottledPasswordResetView
 from publishing.health import health
 
 # An unreachable database answers 503 with Retry-After, not a 500 (core.errors).
 handler500 = "core.errors.server_error"
 
 urlpatterns = [
+    # Wagtail's password reset, throttled per client IP and per address; before the admin's own.
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),

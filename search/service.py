@@ -279,7 +279,7 @@ def others(parsed, restricted):
     query = backends.build_query(parsed)
     pages = _without_restricted(StandardPage.objects.live(), restricted)
     with backends.engine_failures():
-        authors = list(backend.search(query, Author.objects.all())[:3])
+        authors = list(backend.search(query, Author.objects.filter(live=True))[:3])
         standard_pages = list(backend.search(query, pages)[:3])
     return authors, standard_pages
 

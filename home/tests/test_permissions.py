@@ -9,7 +9,8 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
@@ -23,16 +24,25 @@ from wagtail.models import (
     Revision,
     TaskState,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowState,
     WorkflowTask,
 )
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from home.permissions import AD_MANAGERS, DESK_REVIEW, EDITORS, EDITORS_APPROVAL, REPORTERS, setup_newsroom
+from home.permissions import (
+    AD_MANAGERS,
+    DESK_REVIEW,
+    EDITORS,
+    EDITORS_APPROVAL,
+    MODERATORS,
+    REPORTERS,
+    setup_newsroom,
+)
 from news.blocks import PARAGRAPH_FEATURES
 from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
-from news.models import ArticlePage
+from news.models import ArticlePage, Author
 
 pytestmark = pytest.mark.django_db
 
@@ -188,8 +198,8 @@ def test_running_setup_twice_changes_nothing(newsroom):
 
     assert _counts() == first
     assert out.getvalue() == (
-        "Newsroom roles: found groups Reporters, Editors, Ad managers; permissions up to date; "
-        "workflow 'Desk review' found on 'Home'.\n"
+        "Newsroom roles: found groups Reporters, Editors, Ad managers, Moderators; permissions up to date; "
+        "workflow 'Desk review' found on 'Home' and authors.\n"
     )
     assert not setup_newsroom().changed
 
@@ -256,9 +266,13 @@ def test_the_permission_matrix_in_the_database(newsroom):
         "news.add_author",
         "news.change_author",
     }
-    assert {"wagtailadmin.access_admin", "news.add_author", "news.change_author", "news.delete_author"} <= (
-        _model_grants(EDITORS)
-    )
+    assert {
+        "wagtailadmin.access_admin",
+        "news.add_author",
+        "news.change_author",
+        "news.delete_author",
+        "news.publish_author",
+    } <= _model_grants(EDITORS)
     # Editors run the trending board.
     assert {"trending.add_trendingoverride", "trending.delete_trendingoverride"} <= _model_grants(EDITORS)
     # Ad managers get the ads and nothing of the news tree; nobody else gets ads.
@@ -284,6 +298,22 @@ def test_desk_review_covers_the_news_tree(newsroom, home_page, section):
     assert WorkflowPage.objects.get(page__depth=1).workflow.name == "Moderators approval"
     for page in (home_page, section, article):
         assert page.get_workflow() == desk_review
+
+
+def test_desk_review_covers_authors(newsroom):
+    author_type = ContentType.objects.get_for_model(Author)
+
+    assert WorkflowContentType.objects.get(content_type=author_type).workflow.name == DESK_REVIEW
+    assert Author().get_workflow().name == DESK_REVIEW
+
+
+def test_setup_takes_publishing_authors_back_from_reporters(newsroom):
+    Group.objects.get(name=REPORTERS).permissions.add(Permission.objects.get(codename="publish_author"))
+
+    report = setup_newsroom()
+
+    assert report.permissions_removed == 1
+    assert "news.publish_author" not in _model_grants(REPORTERS)
 
 
 # Reporters -------------------------------------------------------------------
@@ -482,3 +512,51 @@ def test_ad_manager_cannot_see_or_touch_pages(as_ad_manager, home_page, section,
     assert_denied(as_ad_manager, "post", reverse("wagtailadmin_pages:unpublish", args=(article.pk,)))
 
     assert not ArticlePage.objects.filter(slug=NEW_SLUG).exists()
+
+
+# Wagtail's default "Moderators" ------------------------------------------------
+
+
+@pytest.fixture
+def as_moderator(newsroom, django_user_model):
+    return _client_for(_member(django_user_model, "moderator", MODERATORS))
+
+
+def test_moderators_hold_no_page_or_media_permissions(newsroom):
+    # Wagtail's migration gave them add, change and publish on the tree root: publishing past the desk.
+    assert _page_grants(MODERATORS) == set()
+    assert _collection_grants(MODERATORS) == set()
+
+
+def test_moderator_cannot_publish_or_edit_a_story(as_moderator, draft, section):
+    publish = article_form(article=draft, **{"action-publish": "action-publish"})
+
+    assert_denied(as_moderator, "post", edit_url(draft), publish)
+    assert_denied(as_moderator, "get", add_article_url(section))
+
+    draft.refresh_from_db()
+    assert not draft.live
+
+
+def test_setup_brings_moderators_back_in_line(newsroom, home_page):
+    moderators = Group.objects.get(name=MODERATORS)
+    root = Page.get_first_root_node()
+    GroupPagePermission.objects.create(group=moderators, page=root, permission_id=_publish_permission_id())
+
+    report = setup_newsroom()
+
+    assert report.permissions_removed == 1
+    assert _page_grants(MODERATORS) == set()
+
+
+def test_setup_does_not_create_moderators(db):
+    Group.objects.filter(name=MODERATORS).delete()
+
+    report = setup_newsroom()
+
+    assert MODERATORS not in report.groups_created + report.groups_found
+    assert not Group.objects.filter(name=MODERATORS).exists()
+
+
+def _publish_permission_id():
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page").pk

@@ -7,6 +7,7 @@ Celery broker), so `make run` needs nothing installed.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Failed sign-ins, lockouts (home/accounts.py).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +100,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a lockout into home.accounts.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes refuses a locked-out (username, IP) pair before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "newsroom.urls"
 
@@ -247,6 +255,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # Wagtail logs every purged URL of every backend; core.page_cache logs one line per purge.
         "wagtail.frontendcache": {"level": "WARNING"},
+        # django-axes logs its start and every attempt at INFO; failures and lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -315,6 +325,22 @@ WAGTAIL_SITE_NAME = "Newsroom"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Says "locked out" on the sign-in page itself (home/accounts.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "home.accounts.LoginForm"
+
+# Sign-in lockout (django-axes; README, "Signing in"): per username and client
+# IP together, so one address guessing cannot lock a reporter out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.visitors.client_ip"
+AXES_LOCKOUT_CALLABLE = "home.accounts.lockout_response"
+# Failed attempts are kept (for the lockouts screen); one row per successful sign-in is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+# Password reset emails per client IP and per address, per hour.
+NEWSROOM_PASSWORD_RESET_PER_IP = int(os.environ.get("PASSWORD_RESET_PER_IP", 5))
+NEWSROOM_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_PER_EMAIL", 3))
 
 # Wagtail's own background jobs (search index on save, reference index,
 # cache purges) run through django-tasks. They stay on the immediate backend:
