@@ -19,7 +19,6 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -31,6 +30,7 @@ from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 from wagtail.admin.views.account import PasswordResetView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core import counters, marks
 from core.visitors import client_ip
 
 LOCKED_OUT = (
@@ -73,17 +73,17 @@ def lockout_response(request, original_response=None, credentials=None):
 def _over_limit(scope, value, limit):
     """Count one request against `value` in `scope` for the current hour; True past `limit`.
 
-    The default cache (Redis in production) holds the counters. While it is
+    The counting marks (core.marks) hold the counters: the durable Redis, or
+    without it a table that no cache eviction can reset. While Redis is
     unreachable every request counts as the first: resets are not throttled
     rather than refused.
     """
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:24]
     hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"newsroom:reset:{scope}:{digest}:{hour}"
-    cache.add(key, 0, timeout=RESET_WINDOW_SECONDS + 60)
     try:
-        hits = cache.incr(key)
-    except ValueError:
+        with counters.guarded():
+            hits = marks.incr(f"newsroom:reset:{scope}:{digest}:{hour}", RESET_WINDOW_SECONDS + 60)
+    except counters.CountersUnavailable:
         hits = 1
     return hits > limit
 

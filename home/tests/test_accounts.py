@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from core import counters
 from home.accounts import LOCKED_OUT, RESET_THROTTLED
 from home.permissions import EDITORS, setup_newsroom
 
@@ -34,8 +36,18 @@ def settings_for_signing_in(settings):
     settings.NEWSROOM_PASSWORD_RESET_PER_IP = 5
     settings.NEWSROOM_PASSWORD_RESET_PER_EMAIL = 3
     cache.clear()
+    forget_reset_counters()
     yield
     cache.clear()
+    forget_reset_counters()
+
+
+def forget_reset_counters():
+    """The reset counters are counting marks: on Redis they outlive a test's database."""
+    if django_settings.REDIS_URL:
+        client = counters.redis_client()
+        for key in list(client.scan_iter("newsroom:reset:*")):
+            client.delete(key)
 
 
 @pytest.fixture
