@@ -21,6 +21,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from ads import reports
 from ads.models import Advertiser, Campaign, Creative, Slot
+from core.forms import PlausibleDatesMixin
 
 ADMIN_CSS = ["ads/admin.css"]
 
@@ -179,7 +180,7 @@ class CampaignAdmin(ModelAdmin):
         )
 
 
-class ReportRangeForm(forms.Form):
+class ReportRangeForm(PlausibleDatesMixin, forms.Form):
     # A date input only accepts (and shows) ISO dates, whatever the admin's locale.
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -10,7 +10,6 @@ from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
@@ -19,6 +18,7 @@ from wagtail.search import index
 
 from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
+from core.forms import PageForm
 from core.pages import exclude_restricted
 from core.process_cache import ProcessCache
 from core.purge import PurgeablePageMixin, root_url_of
@@ -149,6 +149,7 @@ class SectionPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
 
     parent_page_types = ["home.HomePage", "news.SectionPage"]
     subpage_types = ["news.SectionPage", "news.ArticlePage"]
+    base_form_class = PageForm
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     settings_panels = settings_panels_with_zone(Page.settings_panels) + [FieldPanel("articles_per_page")]
@@ -216,7 +217,7 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class ArticlePageForm(PageForm):
     def clean(self):
         cleaned_data = super().clean()
         authors = self.formsets.get("article_authors")

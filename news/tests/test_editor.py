@@ -277,3 +277,33 @@ class ArticleListingAdminTests(EditorTestCase):
         response = self.client.get("/admin/snippets/news/author/?q=Abati")
         self.assertContains(response, "Reuben Abati")
         self.assertNotContains(response, "Ngozi Okafor")
+
+
+class ImplausibleInputTests(EditorTestCase):
+    """Malformed posts that once answered 500 (tests/test_fuzz_admin.py found them): now form errors."""
+
+    def test_go_live_in_year_one_is_a_field_error_not_a_server_error(self):
+        # 0001-01-01 00:00 in Lagos is year 0 in UTC, which Python cannot hold.
+        for field_name in ("go_live_at", "expire_at", "display_date"):
+            response = self.post_article(**{field_name: "0001-01-01 00:00"})
+            self.assertEqual(response.status_code, 200, field_name)
+            self.assertContains(response, "Enter a date between the years 1900 and 2999")
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_go_live_in_year_one_on_sections_and_standard_pages(self):
+        for page_type, parent in (("news/sectionpage", self.home), ("home/standardpage", self.home)):
+            response = self.client.post(
+                f"/admin/pages/add/{page_type}/{parent.pk}/",
+                nested_form_data(
+                    {
+                        "title": "About us",
+                        "slug": "about-us",
+                        "go_live_at": "0001-01-01 00:00",
+                        "articles_per_page": 20,
+                        "body": streamfield([]),
+                        "action-publish": "action-publish",
+                    }
+                ),
+            )
+            self.assertContains(response, "Enter a date between the years 1900 and 2999", status_code=200)
+        self.assertFalse(Page.objects.filter(slug="about-us").exists())
