@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import re_path, reverse
 from django.utils import timezone
@@ -204,6 +204,9 @@ class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not self.model_admin.permission_helper.user_can_list(request.user):
             raise PermissionDenied
+        # modeladmin's URL pattern lets any word through; only a number can name a campaign.
+        if not (str(kwargs["pk"]).isascii() and str(kwargs["pk"]).isdigit()):
+            raise Http404("No such campaign.")
         self.campaign = get_object_or_404(Campaign.objects.select_related("advertiser"), pk=kwargs["pk"])
         default_start, default_end = reports.default_range(self.campaign)
         self.form = ReportRangeForm(request.GET if "start" in request.GET else None)

@@ -365,3 +365,10 @@ def test_campaign_flight_in_year_one_is_refused_not_stored(client, staff):
         assert "Enter a date between the years 1900 and 2999" in response.content.decode()
     assert not Campaign.objects.exists()
     assert client.get("/admin/ads/campaign/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_campaign_report_of_a_word_is_a_404(client, staff):
+    client.force_login(staff["admanager"])
+    for pk in ("abc", "_", "987654"):
+        assert client.get(f"/admin/ads/campaign/report/{pk}/").status_code == 404
