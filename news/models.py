@@ -225,6 +225,10 @@ class ArticlePageForm(PageForm):
             chosen = [form for form in authors.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
             if not chosen:
                 self.add_error(None, "Add at least one author: every article needs a byline.")
+        for name in cleaned_data.get("tags") or []:
+            # Tag pages and feeds are addressed by the tag's slug.
+            if not slugify(name, allow_unicode=True):
+                self.add_error("tags", f"The tag “{name}” has no letters or digits, so it cannot have a page.")
         return cleaned_data
 
 
@@ -389,6 +393,8 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
             urls.add(home_url + home.reverse_subpage("author", kwargs={"slug": author.slug}))
             urls.add(site.root_url + reverse("author_feed", kwargs={"slug": author.slug}))
         for tag in self.tag_list:
+            if not tag.slug:
+                continue  # No letters or digits, so no page (the form refuses new ones).
             urls.add(home_url + home.reverse_subpage("tag", kwargs={"slug": tag.slug}))
             urls.add(site.root_url + reverse("tag_feed", kwargs={"slug": tag.slug}))
         return urls

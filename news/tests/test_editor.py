@@ -307,3 +307,9 @@ class ImplausibleInputTests(EditorTestCase):
             )
             self.assertContains(response, "Enter a date between the years 1900 and 2999", status_code=200)
         self.assertFalse(Page.objects.filter(slug="about-us").exists())
+
+    def test_tag_without_letters_or_digits_is_refused(self):
+        # Its slug would be empty: publishing then failed to name its tag page for the purge.
+        response = self.post_article(tags="Judiciary, ..")
+        self.assertContains(response, "has no letters or digits", status_code=200)
+        self.assertFalse(ArticlePage.objects.exists())
