@@ -113,6 +113,9 @@ class Author(index.Indexed, models.Model):
         index.SearchField("name", boost=2),
         index.AutocompleteField("name"),
         index.SearchField("role"),
+        # The admin's author list sorts search results by its columns.
+        index.FilterField("name"),
+        index.FilterField("role"),
         index.FilterField("slug"),
     ]
 

@@ -278,6 +278,12 @@ class ArticleListingAdminTests(EditorTestCase):
         self.assertContains(response, "Reuben Abati")
         self.assertNotContains(response, "Ngozi Okafor")
 
+    def test_authors_search_sorted_by_a_column(self):
+        # Sorting search results needs the column as a filter field of the search index.
+        for ordering in ("name", "-role", "slug"):
+            response = self.client.get(f"/admin/snippets/news/author/?q=Abati&ordering={ordering}")
+            self.assertContains(response, "Reuben Abati")
+
 
 class ImplausibleInputTests(EditorTestCase):
     """Malformed posts that once answered 500 (tests/test_fuzz_admin.py found them): now form errors."""
