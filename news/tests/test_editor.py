@@ -319,3 +319,15 @@ class ImplausibleInputTests(EditorTestCase):
         response = self.post_article(tags="Judiciary, ..")
         self.assertContains(response, "has no letters or digits", status_code=200)
         self.assertFalse(ArticlePage.objects.exists())
+
+    def test_section_with_a_unicode_slug_publishes_and_has_a_feed(self):
+        # Its feed address once failed to reverse, so publishing it answered 500.
+        response = self.client.post(
+            f"/admin/pages/add/news/sectionpage/{self.home.pk}/",
+            nested_form_data(
+                {"title": "Économie", "slug": "économie", "articles_per_page": 20, "action-publish": "action-publish"}
+            ),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(SectionPage.objects.get(slug="économie").live)
+        self.assertEqual(self.client.get("/feed/section/%C3%A9conomie/").status_code, 200)
