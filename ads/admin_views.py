@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import re_path, reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from wagtail_modeladmin.views import IndexView
 from ads import reports
 from ads.models import Advertiser, Campaign, Creative, Slot
 from core import csv_export
+from core.forms import PlausibleDatesMixin
 
 ADMIN_CSS = ["ads/admin.css"]
 
@@ -185,7 +187,7 @@ class CampaignAdmin(ModelAdmin):
         )
 
 
-class ReportRangeForm(forms.Form):
+class ReportRangeForm(PlausibleDatesMixin, forms.Form):
     # A date input only accepts (and shows) ISO dates, whatever the admin's locale.
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -209,6 +211,9 @@ class CampaignReportView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not self.model_admin.permission_helper.user_can_list(request.user):
             raise PermissionDenied
+        # modeladmin's URL pattern lets any word through; only a number can name a campaign.
+        if not (str(kwargs["pk"]).isascii() and str(kwargs["pk"]).isdigit()):
+            raise Http404("No such campaign.")
         self.campaign = get_object_or_404(Campaign.objects.select_related("advertiser"), pk=kwargs["pk"])
         default_start, default_end = reports.default_range(self.campaign)
         self.form = ReportRangeForm(request.GET if "start" in request.GET else None)

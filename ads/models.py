@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 
 from ads.slots import IN_ARTICLE, SLOT_CHOICES, SLOT_DEFAULTS
+from core.forms import PlausibleDatesMixin
 
 HTML_PERMISSION = "ads.can_edit_html_creatives"
 MAX_IMAGE_BYTES = 500 * 1024
@@ -54,7 +55,7 @@ class Advertiser(models.Model):
         return self.name
 
 
-class CampaignForm(WagtailAdminModelForm):
+class CampaignForm(PlausibleDatesMixin, WagtailAdminModelForm):
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
+from core.forms import PageForm
 from core.purge import PurgeablePageMixin
 from home.blocks import StandardBodyBlock
 from news.models import ArticlePage, Author, paginate_listing
@@ -32,6 +33,7 @@ class HomePage(PurgeablePageMixin, CacheHeadersPageMixin, RoutablePageMixin, Pag
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
+    base_form_class = PageForm
 
     content_panels = Page.content_panels + [
         InlinePanel(
@@ -168,6 +170,7 @@ class StandardPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
+    base_form_class = PageForm
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     settings_panels = settings_panels_with_zone(Page.settings_panels)

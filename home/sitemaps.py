@@ -71,6 +71,7 @@ class TagSitemap(HomeRouteSitemap):
     def items(self):
         return (
             Tag.objects.filter(news_articlepagetag_items__content_object__in=self.live_articles())
+            .exclude(slug="")
             .annotate(lastmod=Max("news_articlepagetag_items__content_object__last_published_at"))
             .order_by("slug")
         )

@@ -11,7 +11,6 @@ from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -29,6 +28,7 @@ from wagtail.search import index
 
 from core import fragments
 from core.cache_headers import CacheHeadersPageMixin
+from core.forms import PageForm
 from core.pages import exclude_restricted
 from core.process_cache import ProcessCache
 from core.purge import PurgeablePageMixin, path_of, root_url_of
@@ -130,6 +130,9 @@ class Author(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
         index.SearchField("name", boost=2),
         index.AutocompleteField("name"),
         index.SearchField("role"),
+        # The admin's author list sorts search results by its columns.
+        index.FilterField("name"),
+        index.FilterField("role"),
         index.FilterField("slug"),
         index.FilterField("live"),
     ]
@@ -194,6 +197,7 @@ class SectionPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
 
     parent_page_types = ["home.HomePage", "news.SectionPage"]
     subpage_types = ["news.SectionPage", "news.ArticlePage"]
+    base_form_class = PageForm
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     settings_panels = settings_panels_with_zone(Page.settings_panels) + [FieldPanel("articles_per_page")]
@@ -261,7 +265,7 @@ class ArticlePageQuerySet(PageQuerySet):
         )
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class ArticlePageForm(PageForm):
     def __init__(self, data=None, *args, **kwargs):
         instance = kwargs.get("instance")
         if data is not None and instance is not None and instance.pk is not None:
@@ -276,6 +280,10 @@ class ArticlePageForm(WagtailAdminPageForm):
             if not chosen:
                 self.add_error(None, "Add at least one author: every article needs a byline.")
             self._check_authors_once(authors, chosen)
+        for name in cleaned_data.get("tags") or []:
+            # Tag pages and feeds are addressed by the tag's slug.
+            if not slugify(name, allow_unicode=True):
+                self.add_error("tags", f"The tag “{name}” has no letters or digits, so it cannot have a page.")
         return cleaned_data
 
     def _check_authors_once(self, authors, chosen):
@@ -517,6 +525,8 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
             urls.add(home_url + home.reverse_subpage("author", kwargs={"slug": author.slug}))
             urls.add(site.root_url + reverse("author_feed", kwargs={"slug": author.slug}))
         for tag in self.tag_list:
+            if not tag.slug:
+                continue  # No letters or digits, so no page (the form refuses new ones).
             urls.add(home_url + home.reverse_subpage("tag", kwargs={"slug": tag.slug}))
             urls.add(site.root_url + reverse("tag_feed", kwargs={"slug": tag.slug}))
         return urls

@@ -26,7 +26,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("feed/", feeds.SiteFeed(), name="feed"),
-    path("feed/section/<slug:slug>/", feeds.SectionFeed(), name="section_feed"),
+    # Page slugs may be Unicode ("économie"), which <slug:> refuses.
+    path("feed/section/<str:slug>/", feeds.SectionFeed(), name="section_feed"),
     path("feed/author/<slug:slug>/", feeds.AuthorFeed(), name="author_feed"),
     # Tag slugs follow the tag archive's route, which accepts any characters but "/".
     path("feed/tag/<str:slug>/", feeds.TagFeed(), name="tag_feed"),

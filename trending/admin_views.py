@@ -40,7 +40,7 @@ class OverrideForm(forms.Form):
         if data.get("action") == TrendingOverride.PIN and not data.get("position"):
             self.add_error("position", "Choose the position to pin this story at.")
         article_id = data.get("article")
-        if article_id and not ArticlePage.objects.filter(pk=article_id).exists():
+        if article_id is not None and not ArticlePage.objects.filter(pk=article_id).exists():
             self.add_error("article", "That story no longer exists.")
         return data
 

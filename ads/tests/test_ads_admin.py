@@ -360,3 +360,26 @@ def test_seed_ads_is_idempotent_and_fills_every_slot(client, paper):  # noqa: F8
     assert 'data-ad-slot="header_leaderboard"' in html and 'data-ad-slot="in_article"' in html
     rate_card = client.get(rates.url).content.decode()
     assert "Display advertising rates" in rate_card and "₦450,000 per week" in rate_card
+
+
+@pytest.mark.django_db
+def test_campaign_flight_in_year_one_is_refused_not_stored(client, staff):
+    # 0001-01-01 00:00 in Lagos is a BC timestamp in PostgreSQL: once stored, no
+    # campaign list (nor the ads catalogue) could read the row back.
+    advertiser = AdvertiserFactory()
+    client.force_login(staff["admanager"])
+    for field_name in ("starts_at", "ends_at"):
+        response = client.post(
+            "/admin/ads/campaign/create/", campaign_form(advertiser, **{field_name: "0001-01-01 00:00"})
+        )
+        assert response.status_code == 200
+        assert "Enter a date between the years 1900 and 2999" in response.content.decode()
+    assert not Campaign.objects.exists()
+    assert client.get("/admin/ads/campaign/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_campaign_report_of_a_word_is_a_404(client, staff):
+    client.force_login(staff["admanager"])
+    for pk in ("abc", "_", "987654"):
+        assert client.get(f"/admin/ads/campaign/report/{pk}/").status_code == 404

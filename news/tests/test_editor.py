@@ -277,3 +277,57 @@ class ArticleListingAdminTests(EditorTestCase):
         response = self.client.get("/admin/snippets/news/author/?q=Abati")
         self.assertContains(response, "Reuben Abati")
         self.assertNotContains(response, "Ngozi Okafor")
+
+    def test_authors_search_sorted_by_a_column(self):
+        # Sorting search results needs the column as a filter field of the search index.
+        for ordering in ("name", "-role", "slug"):
+            response = self.client.get(f"/admin/snippets/news/author/?q=Abati&ordering={ordering}")
+            self.assertContains(response, "Reuben Abati")
+
+
+class ImplausibleInputTests(EditorTestCase):
+    """Malformed posts that once answered 500 (tests/test_fuzz_admin.py found them): now form errors."""
+
+    def test_go_live_in_year_one_is_a_field_error_not_a_server_error(self):
+        # 0001-01-01 00:00 in Lagos is year 0 in UTC, which Python cannot hold.
+        for field_name in ("go_live_at", "expire_at", "display_date"):
+            response = self.post_article(**{field_name: "0001-01-01 00:00"})
+            self.assertEqual(response.status_code, 200, field_name)
+            self.assertContains(response, "Enter a date between the years 1900 and 2999")
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_go_live_in_year_one_on_sections_and_standard_pages(self):
+        for page_type, parent in (("news/sectionpage", self.home), ("home/standardpage", self.home)):
+            response = self.client.post(
+                f"/admin/pages/add/{page_type}/{parent.pk}/",
+                nested_form_data(
+                    {
+                        "title": "About us",
+                        "slug": "about-us",
+                        "go_live_at": "0001-01-01 00:00",
+                        "articles_per_page": 20,
+                        "body": streamfield([]),
+                        "action-publish": "action-publish",
+                    }
+                ),
+            )
+            self.assertContains(response, "Enter a date between the years 1900 and 2999", status_code=200)
+        self.assertFalse(Page.objects.filter(slug="about-us").exists())
+
+    def test_tag_without_letters_or_digits_is_refused(self):
+        # Its slug would be empty: publishing then failed to name its tag page for the purge.
+        response = self.post_article(tags="Judiciary, ..")
+        self.assertContains(response, "has no letters or digits", status_code=200)
+        self.assertFalse(ArticlePage.objects.exists())
+
+    def test_section_with_a_unicode_slug_publishes_and_has_a_feed(self):
+        # Its feed address once failed to reverse, so publishing it answered 500.
+        response = self.client.post(
+            f"/admin/pages/add/news/sectionpage/{self.home.pk}/",
+            nested_form_data(
+                {"title": "Économie", "slug": "économie", "articles_per_page": 20, "action-publish": "action-publish"}
+            ),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(SectionPage.objects.get(slug="économie").live)
+        self.assertEqual(self.client.get("/feed/section/%C3%A9conomie/").status_code, 200)

@@ -420,3 +420,14 @@ def test_the_database_path_adds_each_view_onto_one_row(newsroom, settings):
     for _ in range(4):
         counters.count("views", str(article.pk))
     assert list(ArticleViewHour.objects.filter(article_id=article.pk).values_list("views", flat=True)) == [4]
+
+
+@pytest.mark.django_db
+def test_pinning_article_zero_is_refused_with_a_message(client, newsroom, desk_users):
+    client.force_login(desk_users["editor"])
+    response = client.post(
+        "/admin/trending/overrides/", {"article": 0, "action": "pin", "position": 1, "hours": 1}, follow=True
+    )
+    assert response.status_code == 200
+    assert "That story no longer exists" in response.content.decode()
+    assert TrendingOverride.objects.count() == 0
