@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import caches
+from wagtail.models import Collection
 
 from ads.factories import CampaignFactory, CreativeFactory
 from ads.models import Creative
@@ -116,6 +117,13 @@ def refused_inline_content(html, header):
         if not admitted:
             refused.append(f"{kind}: {text[:80]!r}")
     return refused
+
+
+@pytest.fixture(autouse=True)
+def root_collection(db):
+    # A transactional test's flush (this module has one) also removes the root collection
+    # that Wagtail's migrations create, and the image fixtures need it.
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
 
 
 @pytest.fixture
@@ -226,6 +234,18 @@ def test_the_admin_has_its_own_looser_policy_and_readers_keep_the_strict_one(cli
     assert admin["frame-ancestors"] == ["'self'"]
     assert admin["object-src"] == reader["object-src"] == ["'none'"]
     assert ADMIN_PREFIX == "/admin/"
+
+
+@pytest.mark.django_db
+def test_previews_carry_the_admin_policy_so_the_preview_panel_can_frame_them(
+    client,
+    every_block_article,  # noqa: F811
+):
+    # Wagtail renders a preview through a request for the page's own address.
+    preview = every_block_article.make_preview_request()
+    assert preview.status_code == 200
+    assert parse_policy(preview[CSP])["frame-ancestors"] == ["'self'"]
+    assert parse_policy(client.get(every_block_article.url)[CSP])["frame-ancestors"] == ["'none'"]
 
 
 @pytest.mark.django_db

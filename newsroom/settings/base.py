@@ -333,8 +333,9 @@ def content_security_policies(environ, static_url="/static/", media_url="/media/
         **reader,
         "script-src": [SELF, UNSAFE_INLINE, *static],
         "style-src": [SELF, UNSAFE_INLINE, *static],
-        # Image previews, uploads in progress (blob:) and Wagtail's icons (data:).
-        "img-src": [SELF, "data:", "blob:", *static, *media],
+        # Image previews, uploads in progress (blob:), Wagtail's icons (data:) and
+        # editors' avatars (Wagtail's default avatar provider).
+        "img-src": [SELF, "data:", "blob:", "www.gravatar.com", *static, *media],
         "font-src": [SELF, "data:", *static],
         "connect-src": [SELF, WAGTAIL_RELEASES_ORIGIN],
         # The preview panel frames the admin's own preview pages.
