@@ -121,6 +121,27 @@ def test_reader_pages_with_ads_embeds_and_search_have_no_policy_violation(
                 assert ("views", 204) in beacons, beacons
                 assert reader.csp_violations == []
 
+            with subtests.test("ad boxes keep their slot's size and shape without style attributes", width=width):
+                boxes = reader.page.eval_on_selector_all(
+                    ".ad-slot:not([hidden]) [data-ad-box]",
+                    """boxes => boxes.filter(box => box.getClientRects().length).map(box => {
+                        const sizer = box.querySelector(".ad-slot__sizer");
+                        const rect = box.getBoundingClientRect();
+                        const parent = getComputedStyle(box.parentElement);
+                        const room = box.parentElement.clientWidth - parseFloat(parent.paddingLeft)
+                            - parseFloat(parent.paddingRight);
+                        return [box.closest("[data-ad-slot]").dataset.adSlot, +sizer.getAttribute("width"),
+                                +sizer.getAttribute("height"), rect.width, rect.height, room];
+                    })""",
+                )
+                assert boxes, "no ad box is shown"
+                for key, slot_width, slot_height, shown_width, shown_height, room in boxes:
+                    # The slot's own width where it fits, else all the room there is; always the slot's proportions.
+                    assert shown_width == pytest.approx(min(slot_width, room), abs=1), (key, shown_width, room)
+                    assert shown_height == pytest.approx(shown_width * slot_height / slot_width, abs=1.5), key
+                if width == DESKTOP:
+                    assert ("header_leaderboard", 728, 90, 728, 90) in [tuple(box[:5]) for box in boxes], boxes
+
             with subtests.test("the video facade starts the provider's player", width=width):
                 reader.page.locator("[data-embed-player] button").first.click()
                 player = reader.page.locator(f'[data-embed-player] iframe[src^="{PLAYER}"]')
