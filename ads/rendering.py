@@ -133,7 +133,10 @@ def _slot_html(slot, label, devices, items, fallback, position):
     return format_html(
         '<div class="ad-slot ad-slot--{key}" data-ad-slot="{key}" data-ad-position="{position}" '
         'data-device="{devices}">\n<p class="ad-slot__label">{label}</p>'
-        '\n<div class="ad-slot__box" data-ad-box style="width: {width}px; aspect-ratio: {width} / {height};">'
+        # The box takes the slot's size from an empty SVG's width and viewBox, not from a style
+        # attribute, which the Content-Security-Policy (style-src 'self') would refuse.
+        '\n<div class="ad-slot__box" data-ad-box><svg class="ad-slot__sizer" width="{width}" height="{height}" '
+        'viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false"></svg>'
         "{picks}</div>\n{candidates}\n{close}</div>\n",
         key=slot["key"],
         position=position,

@@ -1,4 +1,4 @@
-"""Reader endpoints: the impression beacon, the click redirect and ads.txt.
+"""Reader endpoints: the impression beacon, the click redirect, HTML ad frames and ads.txt.
 
 Both counting endpoints answer `Cache-Control: private, no-store` and
 `X-Robots-Tag: noindex` whatever happens, drop bots and prefetches, count
@@ -10,9 +10,11 @@ the address stored on the creative; nothing in the request can change it.
 
 import hashlib
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 
 from ads import counting, selection, tokens
@@ -129,6 +131,33 @@ def click(request, token):
             pass  # Redis is down: the click is not counted, and the reader still reaches the advertiser.
     # A paused or ended campaign still sends the reader where the ad said it would.
     return _no_store(HttpResponseRedirect(destination))
+
+
+# The frame's own policy: the ad network's code may load and run what it likes, but only in an
+# opaque origin (the same sandbox as the iframe's attribute, so opening the address directly
+# sandboxes it too), and only framed by our pages.
+FRAME_POLICY = "sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; frame-ancestors 'self'"
+
+
+@csp_exempt(REPORT_ONLY=True)  # the reader policy in report-only mode would report the ad's own scripts
+@xframe_options_sameorigin
+def frame(request, creative_id):
+    """GET /ads/f/<creative id>/: an HTML creative's tag as the document of its sandboxed frame.
+
+    Not srcdoc: a srcdoc frame inherits the page's Content-Security-Policy,
+    which (rightly) refuses ad networks' inline and third-party scripts.
+    Only creatives in the current catalogue are served.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return _no_store(HttpResponseNotAllowed(["GET", "HEAD"]))
+    creative = selection.catalogue(request)["creatives"].get(creative_id)
+    if creative is None or creative["kind"] != Creative.HTML:
+        return _reject(404, "No such advertisement.")
+    response = HttpResponse(creative["html"], content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = FRAME_POLICY
+    response["X-Robots-Tag"] = "noindex"
+    # As long as the catalogue itself may be stale.
+    return cache_headers.public(response, s_maxage=selection.CACHE_SECONDS, stale_while_revalidate=60)
 
 
 def ads_txt(request):

@@ -168,3 +168,64 @@ def test_caches_use_the_cache_redis_and_counters_and_broker_the_durable_one(cach
     locations, urls = result.stdout.strip().splitlines()[-2:]
     assert locations == repr([expected_cache])
     assert urls == "redis://durable:6379/0 redis://durable:6379/0"
+
+
+PRODUCTION_SECRET = "x" * 20 + "-production-like-secret-key-for-the-test-0123456789"
+SHOW_SECURITY_SETTINGS = (
+    "from django.conf import settings as s; print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+    "s.SILENCED_SYSTEM_CHECKS, bool(s.CONTENT_SECURITY_POLICY), bool(s.CONTENT_SECURITY_POLICY_REPORT_ONLY), "
+    "s.NEWSROOM_CSP_READER.get('report-uri'))"
+)
+
+
+def show_security_settings(env):
+    result = run_manage("shell", "--no-imports", "-c", SHOW_SECURITY_SETTINGS, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip()
+
+
+def production_env(**overrides):
+    env = clean_env(DJANGO_SETTINGS_MODULE="newsroom.settings.production", SECRET_KEY=PRODUCTION_SECRET)
+    for name in ("HSTS_INCLUDE_SUBDOMAINS", "HSTS_PRELOAD", "CSP_REPORT_ONLY", "CSP_REPORT_URI"):
+        env.pop(name, None)
+    env.update(overrides)
+    return env
+
+
+def test_hsts_subdomains_and_preload_are_off_unless_asked_for_and_check_deploy_still_passes():
+    shown = show_security_settings(production_env())
+    assert shown == "False False ['security.W005', 'security.W021'] True False None"
+    deploy = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+
+
+def test_hsts_preload_and_subdomains_opt_in_by_environment_with_no_check_silenced():
+    env = production_env(HSTS_INCLUDE_SUBDOMAINS="true", HSTS_PRELOAD="true")
+    assert show_security_settings(env) == "True True [] True False None"
+    deploy = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    assert "no issues (0 silenced)" in deploy.stdout
+
+    # The preload list requires includeSubDomains: asking for preload alone is a clear error, not a silent widening.
+    alone = run_manage("check", env=production_env(HSTS_PRELOAD="true"))
+    assert alone.returncode == 1
+    assert alone.stderr.strip() == (
+        "newsroom: HSTS_PRELOAD=true needs HSTS_INCLUDE_SUBDOMAINS=true (the preload list requires it)."
+    )
+
+
+def test_csp_report_only_and_report_uri_come_from_the_environment():
+    env = production_env(CSP_REPORT_ONLY="true", CSP_REPORT_URI="https://reports.example.com/csp")
+    assert show_security_settings(env).endswith("False True ['https://reports.example.com/csp']")
+
+
+def test_a_static_or_media_cdn_is_admitted_by_the_policies():
+    from newsroom.settings.base import content_security_policies
+
+    reader, admin, report_only = content_security_policies(
+        {}, static_url="https://static.example.net/s/", media_url="https://media.example.net/m/"
+    )
+    assert reader["script-src"] == ["'self'", "https://static.example.net"]
+    assert reader["img-src"] == ["'self'", "https://static.example.net", "https://media.example.net"]
+    assert "https://media.example.net" in admin["img-src"] and report_only is False
+    assert content_security_policies({"CSP_REPORT_ONLY": "no"})[2] is False

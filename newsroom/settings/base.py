@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_celery_beat",
+    # Its system checks catch settings of the django-csp 3 style, which it would ignore.
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +87,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries them: pages from the page cache, the
+    # admin, beacons, errors and the 400 for a NUL byte.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "core.csp.NewsroomCSPMiddleware",
     "core.security.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
@@ -318,6 +325,113 @@ NEWSROOM_PURGE_SITE_URLS = ["feed", "sitemap", "news_sitemap", "robots_txt"]
 # How long shared caches may keep a published page; publishing purges it sooner.
 NEWSROOM_PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", 300))
 NEWSROOM_PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", 60))
+
+# Security headers (README, "Security headers").
+#
+# Content-Security-Policy. Reader pages carry no inline script, no inline
+# event handler and no style attribute: every script and stylesheet is a
+# static file, so 'self' admits them all and the policy needs neither nonces
+# nor 'unsafe-inline'. Nonces would be wrong here: the page cache, the
+# fragments and any edge cache serve one rendering of a page to many readers,
+# and a nonce baked into that HTML cannot match the fresh header each later
+# copy is sent with. A fixed inline script, if one is ever needed, goes in by
+# its 'sha256-...' hash, which stays true for every cached copy. (The JSON-LD
+# blocks are data, not script: CSP does not apply to them.) HTML ad tags run
+# in sandboxed frames served by /ads/f/ with a policy of their own (ads/views.py).
+#
+# The Wagtail admin (/admin/, previews included) gets a looser policy
+# (core/csp.py): Wagtail's own templates still write inline scripts (date
+# pickers, inline panels) and style attributes, which a nonce cannot reach.
+# It is only served to signed-in staff and is never cached.
+EMBED_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+# Wagtail's dashboard asks this address whether a newer release exists.
+WAGTAIL_RELEASES_ORIGIN = "https://releases.wagtail.org"
+
+
+def _origin(url):
+    """The scheme and host of an absolute STATIC_URL or MEDIA_URL (a CDN), else None."""
+    parts = url.split("/")
+    return "/".join(parts[:3]) if url.startswith(("https://", "http://")) else None
+
+
+def content_security_policies(environ, static_url="/static/", media_url="/media/"):
+    """(reader directives, admin directives, report only?) from the environment.
+
+    CSP_REPORT_ONLY=true sends both policies as Content-Security-Policy-Report-Only
+    (violations are reported, nothing is blocked); CSP_REPORT_URI adds a report-uri.
+    """
+    static = [origin for origin in [_origin(static_url)] if origin]
+    media = [origin for origin in [_origin(media_url)] if origin]
+    reader = {
+        "default-src": [SELF],
+        "script-src": [SELF, *static],
+        "style-src": [SELF, *static],
+        "img-src": [SELF, *static, *media],
+        "font-src": [SELF, *static],
+        "media-src": [SELF, *media],
+        "connect-src": [SELF],
+        # Ad frames (/ads/f/) and the video players a reader starts.
+        "frame-src": [SELF, *EMBED_PLAYER_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+    admin = {
+        **reader,
+        "script-src": [SELF, UNSAFE_INLINE, *static],
+        "style-src": [SELF, UNSAFE_INLINE, *static],
+        # Image previews, uploads in progress (blob:), Wagtail's icons (data:) and
+        # editors' avatars (Wagtail's default avatar provider).
+        "img-src": [SELF, "data:", "blob:", "www.gravatar.com", *static, *media],
+        "font-src": [SELF, "data:", *static],
+        "connect-src": [SELF, WAGTAIL_RELEASES_ORIGIN],
+        # The preview panel frames the admin's own preview pages.
+        "frame-ancestors": [SELF],
+    }
+    report_uri = environ.get("CSP_REPORT_URI", "").strip()
+    if report_uri:
+        reader["report-uri"] = admin["report-uri"] = [report_uri]
+    report_only = environ.get("CSP_REPORT_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}
+    return reader, admin, report_only
+
+
+NEWSROOM_CSP_READER, NEWSROOM_CSP_ADMIN, NEWSROOM_CSP_REPORT_ONLY = content_security_policies(
+    os.environ, STATIC_URL, MEDIA_URL
+)
+if NEWSROOM_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": NEWSROOM_CSP_READER}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": NEWSROOM_CSP_READER}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# Permissions-Policy: no page of ours uses a device, sensor or payment API, so
+# none may, frames included; the video players may play, go full screen and
+# decrypt media.
+_PLAYERS = ["self", *EMBED_PLAYER_ORIGINS]
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": _PLAYERS,
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": _PLAYERS,
+    "fullscreen": _PLAYERS,
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": _PLAYERS,
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # Wagtail
 

@@ -124,7 +124,9 @@
         }
         shown[chosen.id] = true;
         var box = slot.querySelector("[data-ad-box]");
+        var sizer = box.querySelector(".ad-slot__sizer");
         box.textContent = "";
+        if (sizer) box.appendChild(sizer);
         box.appendChild(document.importNode(chosen.template.content, true));
         slot.setAttribute("data-device", chosen.device);
         slot.setAttribute("data-ad-chosen", chosen.id);

@@ -8,18 +8,7 @@
     var ENDPOINT = "/search/suggest/";
     var DELAY_MS = 200;
     var MIN_CHARS = 2;
-    var STYLE =
-        ".search-suggest{list-style:none;margin:.25rem 0 0;padding:0;background:#fff;border:1px solid #dedbd5;" +
-        "border-radius:4px;box-shadow:0 6px 20px rgba(0,0,0,.12);max-width:44rem;text-align:left}" +
-        ".search-suggest[hidden]{display:none}" +
-        ".search-suggest a{display:block;padding:.5rem .75rem;color:#141414;text-decoration:none;line-height:1.35}" +
-        ".search-suggest a:hover,.search-suggest [aria-selected=true] a{background:#f4f2ee;text-decoration:underline}";
-
-    function addStyle() {
-        var style = document.createElement("style");
-        style.textContent = STYLE;
-        document.head.appendChild(style);
-    }
+    // The list's styles are in newsroom.css: a <style> element added here would break the Content-Security-Policy.
 
     function attach(input, index) {
         if (input.getAttribute("data-suggest-ready")) return;
@@ -142,6 +131,5 @@
 
     var inputs = document.querySelectorAll("#search-overlay-input, [data-search-suggest]");
     if (!inputs.length) return;
-    addStyle();
     inputs.forEach(attach);
 })();

@@ -91,6 +91,7 @@ LAYOUT_CHECKS = {
 def assert_loads_cleanly(reader, response):
     problems = [] if response.status == 200 else [f"status {response.status}"]
     problems += [f"console error: {error}" for error in reader.console_errors]
+    problems += [f"Content-Security-Policy violation: {violation}" for violation in reader.csp_violations]
     problems += [f"overflows the {reader.width}px viewport: {element}" for element in reader.overflowing_elements()]
     problems += [f"request to another host: {url}" for url in reader.foreign_requests()]
     problems += [f"request still unanswered {SETTLE_SECONDS}s after load: {url}" for url in reader.stalled]
