@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import ipaddress
 from urllib.parse import urlsplit
 
 from crawlerdetect import CrawlerDetect
@@ -58,8 +59,22 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def address_block(ip):
+    """The unit one client controls: an IPv4 address, or an IPv6 /64 (a phone or a home gets a whole /64
+    and may use any address in it, so per-address limits on IPv6 are per /64)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
 def _ip_digest(request):
-    return hashlib.sha1(f"{settings.SECRET_KEY}|{client_ip(request)}".encode()).hexdigest()[:16]
+    return hashlib.sha1(f"{settings.SECRET_KEY}|{address_block(client_ip(request))}".encode()).hexdigest()[:16]
 
 
 def visitor_hash(request):

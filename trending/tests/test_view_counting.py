@@ -73,7 +73,7 @@ def test_invalid_views_are_kept_apart_through_the_flush_and_out_of_the_ranking(c
         client_redis = counters.redis_client()
         for raw in client_redis.smembers("newsroom:ctr:views:open"):
             key = raw.decode()
-            hour = counters._parse_hour(key) - datetime.timedelta(hours=1)
+            hour = counters._parse_hour(key) - datetime.timedelta(hours=2)  # closed, even in the first 90 s of an hour
             client_redis.rename(key, counters.bucket_key("views", hour))
             client_redis.srem("newsroom:ctr:views:open", key)
             client_redis.sadd("newsroom:ctr:views:open", counters.bucket_key("views", hour))
@@ -168,3 +168,16 @@ def test_expired_marks_are_purged_and_a_window_restarts_after_its_ttl(settings):
     CounterMark.objects.update(expires_at=CounterMark.objects.get(key="window").expires_at.replace(year=2000))
     assert marks.purge_expired() == 2
     assert not CounterMark.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_rotating_addresses_within_its_64_is_one_address(client, newsroom, settings):  # noqa: F811
+    settings.NEWSROOM_VIEW_CAP_PER_ADDRESS_HOUR = 3
+    article = newsroom["a"]
+    token = counting.view_token(article.pk)
+    for n in range(8):
+        beacon(client, token, ua=f"{BROWSER_UA} r{n}", REMOTE_ADDR=f"2001:db8:aa:bb::{n + 1:x}")
+    assert totals(article) == (3, 5)
+    # Another /64 is another client.
+    beacon(client, token, ua=f"{BROWSER_UA} r0", REMOTE_ADDR="2001:db8:aa:cc::1")
+    assert totals(article) == (4, 5)
