@@ -44,7 +44,9 @@ def parse_key(key):
     prefix = marks.invalid_key("")
     if key.startswith(prefix):
         fields = parse_key(key[len(prefix) :])
-        return fields and (fields[0], fields[1], marks.invalid_key(fields[2]))
+        if fields is None or fields[2] not in (IMPRESSION, CLICK):
+            return None
+        return fields[0], fields[1], marks.invalid_key(fields[2])
     parts = key.split(":")
     if len(parts) != 3 or parts[2] not in COLUMNS or not (parts[0].isdigit() and parts[1].isdigit()):
         return None

@@ -85,3 +85,10 @@ def test_a_goal_counts_what_is_still_buffered_and_invalid_traffic_never_sells_a_
         beacon(client, ad["impression"], ua=f"{BROWSER_UA} honest{n}", REMOTE_ADDR=f"10.7.0.{n}")
     assert AdDailyStat.objects.count() == 0
     assert campaign.pk not in selection.build_catalogue()["campaigns"]  # sold out, not over-delivered
+
+
+def test_counter_keys_for_invalid_traffic_parse_and_nothing_else_does():
+    assert counting.parse_key("7:3:i") == (7, 3, counting.IMPRESSION)
+    assert counting.parse_key("invalid:7:3:c") == (7, 3, counting.INVALID_CLICK)
+    for junk in ("invalid:invalid:7:3:i", "7:3:invalid:i", "invalid:", "invalid:7:3", "x:1:i"):
+        assert counting.parse_key(junk) is None, junk
