@@ -9,8 +9,6 @@ from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.utils import timezone
 
-from core import marks
-
 
 @functools.lru_cache(maxsize=8192)
 def _is_crawler(agent):
@@ -94,8 +92,3 @@ def cap_key(request, scope, thing):
     """The counter of this IP's countable requests for `thing` (an article, a creative in a slot) this hour."""
     hour = timezone.now().strftime("%Y%m%d%H")
     return f"newsroom:cap:{scope}:{_ip_digest(request)}:{thing}:{hour}"
-
-
-def rate_limited(request, scope, per_minute):
-    """True once this IP has made more than `per_minute` requests to `scope` in the current minute."""
-    return marks.incr(rate_key(request, scope), marks.RATE_TTL) > per_minute
