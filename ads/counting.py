@@ -1,8 +1,9 @@
 """Ad impressions and clicks through the shared counter pipeline (stream "ads").
 
-The endpoints call `record()`, which adds one to the hourly bucket of key
-"<creative_id>:<slot_id>:<i|c>" (Redis; without Redis straight into the
-table). `rollup()` moves closed buckets into AdDailyStat, one row per day (in
+The endpoints count through core.marks.count_once, which adds one to the
+hourly bucket of key "<creative_id>:<slot_id>:<i|c>", or of
+"invalid:<creative_id>:<slot_id>:<i|c>" past an address's hourly cap (Redis;
+without Redis straight into the table). `rollup()` moves closed buckets into AdDailyStat, one row per day (in
 TIME_ZONE), campaign, creative and slot; the pipeline makes it idempotent.
 """
 
@@ -85,10 +86,6 @@ def _apply(rows):
 
 
 counters.register(STREAM, _apply)
-
-
-def record(creative_id, slot_id, kind):
-    counters.count(STREAM, counter_key(creative_id, slot_id, kind))
 
 
 def rollup(now=None):
