@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
     DraftStateMixin,
@@ -368,7 +368,8 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
     base_form_class = ArticlePageForm
 
     content_panels = [
-        FieldPanel("title", help_text="The headline."),
+        # Wagtail's title panel: the slug follows the headline until the story is first published.
+        TitleFieldPanel("title", placeholder="Headline*", help_text="The headline."),
         FieldPanel("standfirst"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("is_breaking")], heading="Kind"),
         InlinePanel("article_authors", label="Authors", min_num=1, heading="Authors"),
