@@ -434,3 +434,6 @@ def test_expiry_before_go_live_is_a_form_error(editor_client, section):
 def test_editor_sees_the_time_zone_where_times_are_set(editor_client, section):
     html = editor_client.get(f"/admin/pages/add/news/articlepage/{section.pk}/").content.decode()
     assert "Time zone: Africa/Lagos" in html
+    # Each field says what its own time does: a past expiry does not "publish immediately".
+    assert html.count("A time already past publishes immediately.") == 1
+    assert "The story is unpublished at this time; leave it empty to keep the story up." in html
