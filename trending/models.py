@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from news.models import ArticlePage
 
@@ -42,7 +43,7 @@ class TrendingList(models.Model):
     items = models.JSONField(default=list, help_text="[{article: id, score: float, pinned: bool}, ...] in order")
 
     def __str__(self):
-        return f"{self.scope} ({len(self.items)} stories at {self.computed_at:%H:%M})"
+        return f"{self.scope} ({len(self.items)} stories at {timezone.localtime(self.computed_at):%H:%M})"
 
 
 class TrendingOverride(models.Model):
@@ -63,9 +64,11 @@ class TrendingOverride(models.Model):
         ordering = ["action", "position", "-created_at"]
 
     def __str__(self):
+        # In the newsroom's time zone, as editors set it; stored in UTC.
+        until = f"{timezone.localtime(self.expires_at):%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
         if self.action == self.PIN:
-            return f"Pin {self.article} at #{self.position} until {self.expires_at:%Y-%m-%d %H:%M}"
-        return f"Ban {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+            return f"Pin {self.article} at #{self.position} until {until}"
+        return f"Ban {self.article} until {until}"
 
     def clean(self):
         if self.action == self.PIN and not self.position:

@@ -2,6 +2,7 @@
 
 import datetime
 import time
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -431,3 +432,15 @@ def test_pinning_article_zero_is_refused_with_a_message(client, newsroom, desk_u
     assert response.status_code == 200
     assert "That story no longer exists" in response.content.decode()
     assert TrendingOverride.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_board_shows_pin_expiry_in_the_newsrooms_time_zone(client, newsroom, desk_users, settings):
+    settings.TIME_ZONE = "Africa/Lagos"  # UTC+1, no daylight saving
+    expiry = timezone.now().replace(minute=30, second=0, microsecond=0) + datetime.timedelta(hours=5)
+    TrendingOverride.objects.create(article=newsroom["a"], action="pin", position=1, expires_at=expiry)
+    client.force_login(desk_users["editor"])
+    html = client.get("/admin/trending/").content.decode()
+    lagos = timezone.localtime(expiry, timezone=zoneinfo.ZoneInfo("Africa/Lagos"))
+    assert f"until {lagos:%Y-%m-%d %H:%M} (Africa/Lagos)" in html
+    assert f"until {expiry.astimezone(datetime.UTC):%Y-%m-%d %H:%M}" not in html
