@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from django.utils import timezone
 
@@ -9,3 +10,13 @@ def make_overdue(revision, seconds=5):
     revision.content["go_live_at"] = past.isoformat()
     revision.approved_go_live_at = past
     revision.save(update_fields=["content", "approved_go_live_at"])
+
+
+def wait_until(condition, timeout, interval=0.2):
+    """Poll `condition` until it holds or `timeout` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()

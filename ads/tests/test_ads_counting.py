@@ -17,6 +17,7 @@ from ads.tests.support import BROWSER_UA, ads_clean, campaign_with, click_urls, 
 from ads.tests.support import counted as counted_ids
 from ads.tokens import AdRef
 from core import counters
+from tests.helpers import wait_until
 
 EVIL = "evil.example"
 
@@ -432,15 +433,6 @@ def test_a_roll_up_that_fails_mid_apply_loses_nothing_and_then_counts_once(ad, m
     assert counting.rollup().buckets == 1
     assert counting.rollup().buckets == 0
     assert stored(ad["creative"], ad["slot"], "impressions") == 4
-
-
-def wait_until(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 @pytest.mark.redis

@@ -13,7 +13,7 @@ from wagtail.models import PageLogEntry, Revision
 from news.factories import ArticlePageFactory, SectionPageFactory
 from news.models import ArticlePage
 from publishing import schedule as scheduled_publishing
-from tests.helpers import make_overdue
+from tests.helpers import make_overdue, wait_until
 
 
 @pytest.fixture
@@ -232,15 +232,6 @@ def test_workflow_approval_with_a_go_live_time_schedules(client, section):
     )
 
 
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 @pytest.mark.celery_worker
 @pytest.mark.redis
 def test_worker_publishes_at_the_scheduled_second(celery_worker_factory, section, settings):
@@ -251,7 +242,7 @@ def test_worker_publishes_at_the_scheduled_second(celery_worker_factory, section
     article = ArticlePageFactory(parent=section, title="On the dot", live=False)
     revision = schedule(article, timezone.now() + datetime.timedelta(seconds=3))
 
-    assert wait_for(lambda: ArticlePage.objects.get(pk=article.pk).live, timeout=20), worker.log()
+    assert wait_until(lambda: ArticlePage.objects.get(pk=article.pk).live, timeout=20, interval=0.1), worker.log()
     article = ArticlePage.objects.get(pk=article.pk)
     lateness = (article.last_published_at - revision.approved_go_live_at).total_seconds()
     assert 0 <= lateness < 2, lateness
@@ -285,12 +276,13 @@ def test_outage_catch_up_with_a_real_worker_and_beat(celery_worker_factory, cele
     worker = celery_worker_factory(broker="redis")
     beat, beat_log = celery_beat_factory(queue=worker.queue, interval=2)
     # Live and logged: Wagtail writes the log entry just after the page row.
-    published = wait_for(
+    published = wait_until(
         lambda: (
             ArticlePage.objects.filter(pk__in=[a.pk for a in articles], live=True).count() == 3
             and all(scheduled_logs(article) >= 1 for article in articles)
         ),
         timeout=45,
+        interval=0.1,
     )
     assert published, worker.log() + beat_log.read_text()
     time.sleep(5)  # more sweeps run meanwhile; none may publish again

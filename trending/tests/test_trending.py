@@ -1,7 +1,6 @@
 """Trending: counting views through the one pipeline, decayed scores, pins and bans, the beacon."""
 
 import datetime
-import time
 import zoneinfo
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from core import counters
 from news.factories import ArticlePageFactory, SectionPageFactory
+from tests.helpers import wait_until
 from trending import counting, ranking
 from trending.models import ArticleViewHour, TrendingList, TrendingOverride
 
@@ -243,15 +243,6 @@ def test_a_flush_that_fails_mid_apply_loses_nothing(newsroom, monkeypatch):
     assert ArticleViewHour.objects.filter(article_id=newsroom["a"].pk).count() == 0  # rolled back
     counting.flush_views()
     assert ArticleViewHour.objects.get(article_id=newsroom["a"].pk).views == 4
-
-
-def wait_until(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 @pytest.mark.redis
