@@ -20,7 +20,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
-from ads.slots import IN_ARTICLE, SLOT_CHOICES, SLOT_DEFAULTS
+from ads.slots import IN_ARTICLE, SLOT_CHOICES, SLOT_DEFAULTS, SLOT_PLACEMENT
 from core.forms import PlausibleDatesMixin
 
 HTML_PERMISSION = "ads.can_edit_html_creatives"
@@ -264,6 +264,11 @@ class Slot(models.Model):
     @property
     def size(self):
         return f"{self.width}×{self.height}"
+
+    @property
+    def placement(self):
+        """Where readers see this slot: which pages, where on them, on which devices."""
+        return SLOT_PLACEMENT.get(self.key, "Not placed by any template")
 
 
 def ensure_default_slots():

@@ -23,6 +23,19 @@ SLOT_CHOICES = [
     (MOBILE_STICKY, "Mobile sticky bar"),
 ]
 
+# Where each slot shows, as the Slots screen tells ad managers (templates/base.html,
+# news/article_page.html, home/home_page.html and static/css/newsroom.css decide it).
+SLOT_PLACEMENT = {
+    HEADER_LEADERBOARD: "Every page, above the masthead; desktop and phone",
+    BELOW_NAV: "Every page, under the section menu; desktop and phone",
+    SIDEBAR_TOP: "Articles, top of the sidebar (under the story on phones)",
+    SIDEBAR_BOTTOM: "Articles, bottom of the sidebar (under the story on phones)",
+    IN_ARTICLE: "Articles, between paragraphs of the story; desktop and phone",
+    HOME_BETWEEN_SECTIONS: "Home page, between section blocks; desktop and phone",
+    FOOTER: "Every page, above the footer; desktop and phone",
+    MOBILE_STICKY: "Every page, fixed to the bottom of the screen; phones only",
+}
+
 # key: (width, height, first_after, every, max_count, min_units). The last four
 # only matter for slots repeated through a list: paragraphs of an article body,
 # sections of the home page.

@@ -58,6 +58,8 @@ MODEL_PERMISSIONS = {
         "news.delete_author",
         "news.publish_author",
         "news.unlock_author",
+        # Sections shape the paper: only editors add them (news/wagtail_hooks.py refuses anyone else).
+        "news.add_sectionpage",
         # The trending board: pin and ban stories.
         "trending.add_trendingoverride",
         "trending.delete_trendingoverride",
@@ -80,7 +82,7 @@ MODEL_PERMISSIONS = {
 
 # Model permissions a group must not hold, removed if someone granted them:
 # a reporter's author edit goes through review.
-FORBIDDEN_MODEL_PERMISSIONS = {REPORTERS: ["news.publish_author"]}
+FORBIDDEN_MODEL_PERMISSIONS = {REPORTERS: ["news.publish_author", "news.add_sectionpage"]}
 
 # Granted on the home page, so they reach every section and article, present
 # and future. "add" alone lets reporters create pages and edit the ones they

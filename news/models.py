@@ -34,7 +34,7 @@ from core.process_cache import ProcessCache
 from core.purge import PurgeablePageMixin, path_of, root_url_of
 from core.text import fold, folded_passages, has_diacritics
 from news.blocks import ArticleBodyBlock
-from publishing.panels import settings_panels_with_zone
+from publishing.panels import QuarterHourDateTimeInput, settings_panels_with_zone
 
 BIO_FEATURES = ["bold", "italic", "link"]
 # The article's parts rendered once per published revision, in article_page.html.
@@ -372,7 +372,8 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
         TitleFieldPanel("title", placeholder="Headline*", help_text="The headline."),
         FieldPanel("standfirst"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("is_breaking")], heading="Kind"),
-        InlinePanel("article_authors", label="Authors", min_num=1, heading="Authors"),
+        # `label` names one row ("Author 1", "Add author"); `heading` the whole panel.
+        InlinePanel("article_authors", label="author", min_num=1, heading="Authors"),
         FieldPanel("byline_override"),
         MultiFieldPanel(
             [FieldPanel("hero_image"), FieldPanel("hero_caption"), FieldPanel("hero_credit")], heading="Hero image"
@@ -386,9 +387,15 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
             help_text="Dated notes shown at the end of the article.",
         ),
     ]
-    promote_panels = Page.promote_panels
+    # Wagtail's "For search engines" group without "Show in menus": the menus list sections, never stories.
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")],
+            heading="For search engines",
+        )
+    ]
     settings_panels = settings_panels_with_zone(Page.settings_panels) + [
-        FieldPanel("display_date"),
+        FieldPanel("display_date", widget=QuarterHourDateTimeInput()),
         MultiFieldPanel([FieldPanel("no_ads"), FieldPanel("exclude_from_trending")], heading="Flags"),
     ]
 

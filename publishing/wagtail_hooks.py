@@ -35,3 +35,30 @@ def _past_go_live_notice(request, page):
 
 hooks.register("after_create_page", _past_go_live_notice)
 hooks.register("after_edit_page", _past_go_live_notice)
+
+
+def _approved_for_later_notice(request, page):
+    """Approving a story with a go-live time schedules it: say when, in the newsroom's time zone.
+
+    Wagtail's edit view has just queued "Page '…' has been updated", which would
+    leave the editor believing the story is live; that one line is replaced.
+    """
+    if request.method != "POST" or request.POST.get("workflow-action-name") != "approve":
+        return
+    revision = page.revisions.filter(approved_go_live_at__gt=timezone.now()).order_by("-created_at", "-pk").first()
+    if revision is None:
+        return
+    storage = messages.get_messages(request)
+    queued = getattr(storage, "_queued_messages", None)
+    if isinstance(queued, list):
+        # Django's message storage has no public way to withdraw a queued message.
+        storage._queued_messages = [m for m in queued if "has been updated" not in str(m.message)]
+    when = timezone.localtime(revision.approved_go_live_at)
+    messages.success(
+        request,
+        f"'{page.get_admin_display_title()}' is approved and scheduled for {when:%H:%M} "
+        f"({timezone.get_current_timezone_name()}) on {when:%a %-d %b %Y}.",
+    )
+
+
+hooks.register("after_edit_page", _approved_for_later_notice)

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_filters import DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, NumberColumn
+from wagtail.admin.ui.tables import BaseColumn, Column, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -84,6 +84,32 @@ class SearchTermReportView(SafeSpreadsheetExportMixin, ReportView):
         )
 
 
+class SearchTermColumn(Column):
+    """The term as readers typed it: a long unbroken string wraps inside its column instead of stretching the table."""
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name, classname="newsroom-breakable", **kwargs)
+
+
+class SearchDayColumn(Column):
+    """The day a term was last searched: "Today", "Yesterday" or the date.
+
+    Only the day is stored (one row per term and day), so a relative time such
+    as "6 hours ago" (midnight to now) would claim a precision the data lacks.
+    """
+
+    def get_value(self, instance):
+        day = super().get_value(instance)
+        if not day:
+            return ""
+        today = timezone.localdate()
+        if day == today:
+            return "Today"
+        if day == today - datetime.timedelta(days=1):
+            return "Yesterday"
+        return f"{day:%-d %b %Y}"
+
+
 class ReaderVisibilityColumn(BaseColumn):
     """Whether readers may be offered the term, with the button that hides it or shows it again."""
 
@@ -122,11 +148,11 @@ class PopularSearchesView(SearchTermReportView):
     index_url_name = "search_reports:popular"
     index_results_url_name = "search_reports:popular_results"
     columns = [
-        Column("query_string", label="Search term"),
+        SearchTermColumn("query_string", label="Search term"),
         NumberColumn("searches", label="Searches", sort_key="searches"),
         NumberColumn("visitors", label="Visitors", sort_key="visitors"),
         NumberColumn("empty_searches", label="With no results", sort_key="empty_searches"),
-        DateColumn("last_searched", label="Last searched", sort_key="last_searched"),
+        SearchDayColumn("last_searched", label="Last searched", sort_key="last_searched"),
         ReaderVisibilityColumn("visibility", label="Hidden from readers", report_url_name="search_reports:popular"),
     ]
     default_ordering = "-searches"
@@ -140,9 +166,9 @@ class NoResultSearchesView(SearchTermReportView):
     index_url_name = "search_reports:no_results"
     index_results_url_name = "search_reports:no_results_results"
     columns = [
-        Column("query_string", label="Search term"),
+        SearchTermColumn("query_string", label="Search term"),
         NumberColumn("empty_searches", label="Searches with no results", sort_key="empty_searches"),
-        DateColumn("last_searched", label="Last searched", sort_key="last_searched"),
+        SearchDayColumn("last_searched", label="Last searched", sort_key="last_searched"),
     ]
     default_ordering = "-empty_searches"
 

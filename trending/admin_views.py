@@ -40,9 +40,34 @@ class OverrideForm(forms.Form):
         if data.get("action") == TrendingOverride.PIN and not data.get("position"):
             self.add_error("position", "Choose the position to pin this story at.")
         article_id = data.get("article")
-        if article_id is not None and not ArticlePage.objects.filter(pk=article_id).exists():
-            self.add_error("article", "That story no longer exists.")
+        if article_id is not None:
+            story = ArticlePage.objects.filter(pk=article_id).first()
+            if story is None:
+                self.add_error("article", "That story no longer exists.")
+            elif not story.live:
+                message = f"“{story.title}” is not live: only published stories can be pinned or banned."
+                self.add_error("article", message)
         return data
+
+
+# How many stories a search on the board lists: enough to find one, few enough to read.
+FIND_LIMIT = 20
+
+
+def find_live_stories(query, limit=FIND_LIMIT):
+    """Live stories whose headline holds every word of `query`, newest first.
+
+    A plain headline match rather than the readers' search engine: editors
+    look for a story they know by its headline, and it must work the same
+    on every search backend, with the index a few seconds behind or down.
+    """
+    words = query.split()[:8]
+    if not words:
+        return []
+    stories = ArticlePage.objects.live()
+    for word in words:
+        stories = stories.filter(title__icontains=word)
+    return list(stories.order_by("-first_published_at")[:limit])
 
 
 class TrendingBoardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -79,8 +104,18 @@ class TrendingBoardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Temp
                     "form": OverrideForm(initial={"article": item["article"], "position": position}),
                 }
             )
+        query = self.request.GET.get("q", "").strip()[:200]
+        chosen = self.request.GET.get("article", "")
+        found = find_live_stories(query) if query else []
+        if chosen.isdigit():
+            found = [*ArticlePage.objects.live().filter(pk=int(chosen)), *found]
         context.update(
             {
+                "query": query,
+                "found": [
+                    {"page": page, "form": OverrideForm(initial={"article": page.pk, "position": 1})} for page in found
+                ],
+                "find_limit": FIND_LIMIT,
                 "rows": rows,
                 "computed_at": stored.computed_at if stored else None,
                 "overrides": TrendingOverride.objects.filter(expires_at__gt=timezone.now()).select_related("article"),

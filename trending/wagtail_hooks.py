@@ -1,7 +1,10 @@
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
+from news.models import ArticlePage
 from trending.admin_views import OverrideCreateView, OverrideDeleteView, TrendingBoardView
 
 
@@ -22,3 +25,12 @@ class TrendingMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_trending_menu_item():
     return TrendingMenuItem("Trending", reverse("trending_board"), icon_name="pick", order=104)
+
+
+@hooks.register("register_page_header_buttons")
+def pin_from_the_editor(page, user, view_name, next_url=None):
+    """ "Pin or ban in Trending" in a live story's "…" menu: opens the board with that story ready to pin."""
+    is_story = issubclass(page.specific_class or type(page), ArticlePage)
+    if is_story and page.live and user.has_perm("trending.add_trendingoverride"):
+        url = reverse("trending_board") + "?" + urlencode({"article": page.pk})
+        yield Button("Pin or ban in Trending", url, icon_name="pick", priority=90)

@@ -381,9 +381,9 @@ def content_security_policies(environ, static_url="/static/", media_url="/media/
         **reader,
         "script-src": [SELF, UNSAFE_INLINE, *static],
         "style-src": [SELF, UNSAFE_INLINE, *static],
-        # Image previews, uploads in progress (blob:), Wagtail's icons (data:) and
-        # editors' avatars (Wagtail's default avatar provider).
-        "img-src": [SELF, "data:", "blob:", "www.gravatar.com", *static, *media],
+        # Image previews, uploads in progress (blob:) and Wagtail's icons (data:);
+        # avatars are uploaded ones, never gravatar.com (WAGTAIL_GRAVATAR_PROVIDER_URL).
+        "img-src": [SELF, "data:", "blob:", *static, *media],
         "font-src": [SELF, "data:", *static],
         "connect-src": [SELF, WAGTAIL_RELEASES_ORIGIN],
         # The preview panel frames the admin's own preview pages.
@@ -436,6 +436,8 @@ PERMISSIONS_POLICY = {
 # Wagtail
 
 WAGTAIL_SITE_NAME = "Newsroom"
+# No avatar from gravatar.com: the admin makes no request to a third party (users can upload one).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
