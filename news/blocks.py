@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.contrib.typed_table_block.blocks import TypedTableBlock
+from wagtail.contrib.typed_table_block.blocks import TypedTable, TypedTableBlock, TypedTableBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 FACT_BOX_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -237,16 +238,42 @@ class RelatedStoriesBlock(blocks.StructBlock):
         preview_value = {"title": "Related stories"}
 
 
+def _blank_cell(value):
+    if value is None:
+        return True
+    if isinstance(value, RichText):
+        value = re.sub(r"<[^>]*>", "", value.source)
+    return isinstance(value, str) and not value.strip()
+
+
 class TableBlock(TypedTableBlock):
+    """A table whose empty cells are allowed (a results table has gaps) and render empty.
+
+    One rule for "Save draft" and "Submit"/"Publish" alike: Wagtail checks
+    required fields only on publishing, so required cells let a draft save
+    and preview what its submission then refused. Rows left wholly empty
+    (such as the first row Wagtail adds) are dropped on every save; a table
+    with nothing in it at all is refused on every save.
+    """
+
+    EMPTY_TABLE = "This table is empty: fill in at least one cell, or remove the table."
+
     def __init__(self, **kwargs):
         super().__init__(
             [
-                ("text", blocks.CharBlock()),
-                ("number", blocks.DecimalBlock()),
-                ("rich_text", blocks.RichTextBlock(features=["bold", "italic", "link"])),
+                ("text", blocks.CharBlock(required=False)),
+                ("number", blocks.DecimalBlock(required=False)),
+                ("rich_text", blocks.RichTextBlock(required=False, features=["bold", "italic", "link"])),
             ],
             **kwargs,
         )
+
+    def clean(self, value):
+        table = super().clean(value)
+        rows = [row for row in table.row_data if not all(_blank_cell(cell) for cell in row["values"])]
+        if not rows:
+            raise TypedTableBlockValidationError(non_block_errors=[ValidationError(self.EMPTY_TABLE)])
+        return TypedTable(columns=table.columns, row_data=rows, caption=table.caption)
 
     class Meta:
         icon = "table"

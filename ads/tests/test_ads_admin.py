@@ -383,3 +383,26 @@ def test_campaign_report_of_a_word_is_a_404(client, staff):
     client.force_login(staff["admanager"])
     for pk in ("abc", "_", "987654"):
         assert client.get(f"/admin/ads/campaign/report/{pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_slots_screen_says_where_each_slot_shows(client, staff):
+    from ads.slots import SLOT_CHOICES
+
+    client.force_login(staff["admanager"])
+    html = client.get("/admin/snippets/ads/slot/").content.decode()
+    for key, name in SLOT_CHOICES:
+        row = html[html.index(f">{name}<") :].split("</tr>")[0] if f">{name}<" in html else ""
+        assert row, name
+        placement = Slot.objects.get(key=key).placement
+        assert placement in row, (name, placement)
+    assert "phones only" in Slot.objects.get(key="mobile_sticky").placement
+    assert "Articles" in Slot.objects.get(key="in_article").placement
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_no_third_party_for_avatars(client, staff):
+    client.force_login(staff["editor"])
+    html = client.get("/admin/").content.decode()
+    assert "gravatar" not in html
+    assert "gravatar" not in client.get("/admin/").headers.get("Content-Security-Policy", "")

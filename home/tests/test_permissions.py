@@ -273,6 +273,9 @@ def test_the_permission_matrix_in_the_database(newsroom):
         "news.delete_author",
         "news.publish_author",
     } <= _model_grants(EDITORS)
+    # Only editors add sections (news/wagtail_hooks.py).
+    assert "news.add_sectionpage" in _model_grants(EDITORS)
+    assert "news.add_sectionpage" not in _model_grants(REPORTERS)
     # Editors run the trending board.
     assert {"trending.add_trendingoverride", "trending.delete_trendingoverride"} <= _model_grants(EDITORS)
     # Ad managers get the ads and nothing of the news tree; nobody else gets ads.
@@ -491,7 +494,47 @@ def test_editor_approval_publishes_the_submitted_story(as_reporter, as_editor, e
     assert task_state.comment == "Good to go."
 
 
+def _section_form(title):
+    return nested_form_data(
+        {"title": title, "slug": title.lower(), "intro": "", "articles_per_page": 20, "comments": inline_formset([])}
+    )
+
+
+def test_only_editors_add_sections(as_reporter, as_editor, home_page, newsroom):
+    add_section = reverse("wagtailadmin_pages:add", args=("news", "sectionpage", home_page.pk))
+    before = database_state()
+
+    for method in ("get", "post"):
+        response = getattr(as_reporter, method)(add_section, _section_form("Lifestyle"))
+        assert response.status_code == 302, method
+        assert response["Location"] == reverse("wagtailadmin_explore", args=(home_page.pk,))
+        assert "Only editors can add sections" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert database_state() == before
+
+    assert as_editor.get(add_section).status_code == 200
+    response = as_editor.post(add_section, _section_form("Lifestyle"))
+    assert response.status_code == 302
+    assert Page.objects.filter(title="Lifestyle").exists()
+
+
+def _menu_urls(client):
+    import json
+
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    start = html.index('id="wagtail-sidebar-props"')
+    props = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    return json.dumps(json.loads(props))
+
+
 # Ad managers -----------------------------------------------------------------
+
+
+def test_ad_managers_menu_has_no_articles_item(as_ad_manager, as_reporter, as_editor):
+    articles = reverse("articles:index")
+    assert articles not in _menu_urls(as_ad_manager)
+    assert as_ad_manager.get(articles).status_code in (302, 403)  # what the item would have led to
+    assert articles in _menu_urls(as_reporter)
+    assert articles in _menu_urls(as_editor)
 
 
 def test_ad_manager_reaches_the_dashboard(as_ad_manager):

@@ -245,8 +245,57 @@ class ArticleListingAdminTests(EditorTestCase):
         html = self.get()
         for text in ("Tribunal sacks senator", "Letter to the President", "Reuben Abati", "Ngozi Okafor", "Column"):
             self.assertIn(text, html)
-        for heading in ("Section", "Authors", "Kind", "Status", "Scheduled / expires"):
+        for heading in ("Section", "Authors", "Kind", "Status", "Last edited by"):
             self.assertIn(heading, html)
+
+    def test_unpublished_is_not_called_a_draft(self):
+        ArticlePage.objects.get(pk=self.court_story.pk).unpublish()
+        html = self.get("?status=unpublished")
+        self.assertIn("Tribunal sacks senator", html)
+        self.assertNotIn("Unfinished budget story", html)  # never published: a draft
+        self.assertNotIn("Letter to the President", html)
+        row = html[html.index("Tribunal sacks senator") :]
+        row = row[: row.index("</tr>")]
+        self.assertIn("unpublished", row)
+        draft_row = self.get("?status=draft")
+        self.assertIn("draft", draft_row[draft_row.index("Unfinished budget story") :])
+
+    def test_last_edited_by_and_my_drafts(self):
+        colleague = get_user_model().objects.create_superuser("bisi", "bisi@example.com", "a-long-password-2")
+        colleague.first_name, colleague.last_name = "Bisi", "Adeyemi"
+        colleague.save()
+        self.draft.save_revision(user=self.user)
+        self.column.title = "Letter to the President, revised"
+        self.column.save_revision(user=colleague)
+
+        html = self.get()
+        row = html[html.index("Letter to the President, revised") :]
+        self.assertIn("Bisi Adeyemi", row[: row.index("</tr>")])
+
+        mine = self.get("?mine=true")
+        self.assertIn("Unfinished budget story", mine)  # my revision, not live
+        self.assertNotIn("Letter to the President", mine)  # a colleague's change
+        self.assertNotIn("Tribunal sacks senator", mine)  # live, nothing pending
+        self.client.force_login(colleague)
+        theirs = self.get("?mine=true")
+        self.assertIn("Letter to the President, revised", theirs)  # live with their unpublished change
+        self.assertNotIn("Unfinished budget story", theirs)
+
+    def test_listing_queries_do_not_grow_with_the_number_of_articles(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def count():
+            with CaptureQueriesContext(connection) as queries:
+                self.get()
+            return len(queries)
+
+        count()  # the first request caches the site and the user's profile
+        before = count()
+        for n in range(6):
+            page = ArticlePageFactory(parent=self.politics, title=f"Extra story {n}", authors=[self.columnist])
+            page.save_revision(user=self.user).publish()
+        self.assertEqual(count(), before)
 
     def test_filter_by_section(self):
         html = self.get(f"?section={self.politics.pk}")
@@ -283,6 +332,84 @@ class ArticleListingAdminTests(EditorTestCase):
         for ordering in ("name", "-role", "slug"):
             response = self.client.get(f"/admin/snippets/news/author/?q=Abati&ordering={ordering}")
             self.assertContains(response, "Reuben Abati")
+
+
+class ArticleFormTests(EditorTestCase):
+    def test_the_form_speaks_of_one_author_and_has_no_menu_switch(self):
+        html = self.client.get(f"/admin/pages/add/news/articlepage/{self.section.pk}/").content.decode()
+        self.assertIn("Add author", html)
+        self.assertNotIn("Add authors", html.replace("Add Authors", "Add authors"))
+        self.assertNotIn('name="show_in_menus"', html)  # menus list sections, never stories
+
+    def test_time_pickers_step_by_quarter_hours(self):
+        html = self.client.get(f"/admin/pages/add/news/articlepage/{self.section.pk}/").content.decode()
+        for field_id in ("id_go_live_at", "id_expire_at", "id_display_date"):
+            script = html[html.index(f'initDateTimeChooser("{field_id}"') :]
+            self.assertIn('"step": 15', script[: script.index("</script>")], field_id)
+
+
+def table_form(rows, columns=(("text", "State"), ("number", "Votes"))):
+    """The POST of a table block as Wagtail's table editor sends it (prefix body-0-value)."""
+    prefix = "body-0-value"
+    data = {
+        "body-count": "1",
+        "body-0-type": "table",
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-id": "table-1",
+        f"{prefix}-caption": "Votes by state",
+        f"{prefix}-column-count": str(len(columns)),
+        f"{prefix}-row-count": str(len(rows)),
+    }
+    for index, (kind, heading) in enumerate(columns):
+        data.update(
+            {
+                f"{prefix}-column-{index}-type": kind,
+                f"{prefix}-column-{index}-order": str(index),
+                f"{prefix}-column-{index}-heading": heading,
+                f"{prefix}-column-{index}-deleted": "",
+            }
+        )
+    for row_index, values in enumerate(rows):
+        data.update({f"{prefix}-row-{row_index}-order": str(row_index), f"{prefix}-row-{row_index}-deleted": ""})
+        for column_index, value in enumerate(values):
+            data[f"{prefix}-cell-{row_index}-{column_index}"] = value
+    return data
+
+
+class TableRuleTests(EditorTestCase):
+    """Save draft and Publish follow one rule for tables; empty cells render empty, never "None"."""
+
+    def post_with_table(self, rows, action):
+        data = article_form_data(self.author, **({action: action} if action else {}))
+        for key in [key for key in data if key.startswith("body-")]:
+            del data[key]
+        data.update(table_form(rows))
+        return self.client.post(f"/admin/pages/add/news/articlepage/{self.section.pk}/", data)
+
+    def test_the_empty_first_row_wagtail_adds_is_dropped_on_draft_and_on_publish(self):
+        rows = [["", ""], ["Kano", "1200"], ["Lagos", ""]]
+        for action in (None, "action-publish"):
+            with self.subTest(action=action):
+                ArticlePage.objects.all().delete()
+                response = self.post_with_table(rows, action)
+                self.assertEqual(response.status_code, 302, response.content.decode()[:300])
+                page = ArticlePage.objects.get()
+                table = page.get_latest_revision_as_object().body[0].value
+                self.assertEqual([row["values"][0] for row in table.row_data], ["Kano", "Lagos"])
+        html = self.client.get(page.url).content.decode()
+        body = html[html.index("<caption>Votes by state</caption>") :]
+        body = body[: body.index("</table>")]
+        self.assertNotIn("None", body)
+        self.assertIn("<td>Lagos</td><td></td>", "".join(body.split()))  # the empty number cell
+
+    def test_a_table_with_nothing_in_it_is_refused_on_draft_and_on_publish(self):
+        for action in (None, "action-publish"):
+            with self.subTest(action=action):
+                response = self.post_with_table([["", ""]], action)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "This table is empty")
+                self.assertFalse(ArticlePage.objects.exists())
 
 
 class ImplausibleInputTests(EditorTestCase):

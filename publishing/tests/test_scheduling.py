@@ -232,6 +232,63 @@ def test_workflow_approval_with_a_go_live_time_schedules(client, section):
     )
 
 
+def test_approving_a_story_with_a_go_live_time_says_when_it_goes_live(client, section, settings):
+    """Not "Page '…' has been updated", which reads as live: the time and the newsroom's zone."""
+    from django.contrib.auth.models import Group
+    from django.contrib.messages import get_messages
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    from home.permissions import setup_newsroom
+    from news.factories import AuthorFactory
+
+    settings.TIME_ZONE = "Africa/Lagos"
+    setup_newsroom()
+    User = get_user_model()
+    reporter = User.objects.create_user("reporter", "r@example.com", "a-long-password-1")
+    reporter.groups.add(Group.objects.get(name="Reporters"))
+    editor = User.objects.create_user("editor", "e@example.com", "a-long-password-1")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    author = AuthorFactory()
+    go_live = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=6, minute=15, second=0, microsecond=0)
+
+    def form(**extra):
+        return nested_form_data(
+            {
+                "title": "Embargoed results",
+                "slug": "embargoed-results",
+                "standfirst": "Results are embargoed.",
+                "kind": "news",
+                "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"),
+                "article_authors": inline_formset([{"author": author.pk}]),
+                "corrections": inline_formset([]),
+                "body": streamfield([("paragraph", rich_text("<p>Text.</p>"))]),
+                **extra,
+            }
+        )
+
+    client.force_login(reporter)
+    client.post(f"/admin/pages/add/news/articlepage/{section.pk}/", form(**{"action-submit": "Submit"}))
+    article = ArticlePage.objects.get(slug="embargoed-results")
+    links = [{"id": link.pk, "author": link.author_id} for link in article.article_authors.all()]
+
+    list(get_messages(client.get("/admin/").wsgi_request))  # the reporter's messages, read and gone
+    client.force_login(editor)
+    # The editor's "Approve" in the page editor's action menu.
+    data = form(
+        **{"action-workflow-action": "true", "workflow-action-name": "approve", "workflow-action-extra-data": "{}"}
+    )
+    data.update(nested_form_data({"article_authors": inline_formset(links, initial=len(links))}))
+    response = client.post(f"/admin/pages/{article.pk}/edit/", data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert not article.live
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    expected = f"is approved and scheduled for 06:15 (Africa/Lagos) on {go_live:%a %-d %b %Y}"
+    assert any(expected in line for line in said), said
+    assert not any("has been updated" in line for line in said), said
+
+
 @pytest.mark.celery_worker
 @pytest.mark.redis
 def test_worker_publishes_at_the_scheduled_second(celery_worker_factory, section, settings):

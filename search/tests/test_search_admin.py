@@ -86,3 +86,35 @@ def test_reports_menu_lists_ours_not_the_empty_builtin(admin_client):
     names = [item.name for item in reports_menu.menu_items_for_request(request)]
     assert "popular-searches" in names and "searches-with-no-results" in names
     assert "search-terms" not in names
+
+
+def test_last_searched_names_the_day_not_a_made_up_time(admin_client):
+    """Only the day is stored: "Today", "Yesterday" or the date, never "6 hours ago" (midnight to now)."""
+    today = timezone.localdate()
+    SearchTermDay.objects.create(date=today, query_string="fuel price", hits=7)
+    SearchTermDay.objects.create(date=today - datetime.timedelta(days=1), query_string="naira", hits=5)
+    earlier = today - datetime.timedelta(days=4)
+    SearchTermDay.objects.create(date=earlier, query_string="flood", hits=3, no_result_hits=3)
+    from bs4 import BeautifulSoup
+
+    def rows(url):
+        soup = BeautifulSoup(admin_client.get(url).content, "html.parser")
+        found = {}
+        for row in soup.select("table.listing tbody tr"):
+            cells = [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+            found[cells[0]] = cells
+        return found
+
+    popular = rows("/admin/search-reports/popular/")
+    assert "Today" in popular["fuel price"]
+    assert "Yesterday" in popular["naira"]
+    assert f"{earlier:%-d %b %Y}" in popular["flood"]
+    assert not any(" ago" in cell for cells in popular.values() for cell in cells)
+    assert f"{earlier:%-d %b %Y}" in rows("/admin/search-reports/no-results/")["flood"]
+
+
+def test_a_long_junk_term_wraps_inside_its_column(admin_client):
+    SearchTermDay.objects.create(date=timezone.localdate(), query_string="x" * 250, hits=2)
+    html = admin_client.get("/admin/search-reports/popular/").content.decode()
+    cell = html[: html.index("x" * 250)]
+    assert 'class="newsroom-breakable"' in cell[cell.rindex("<td") :]

@@ -435,3 +435,54 @@ def test_the_board_shows_pin_expiry_in_the_newsrooms_time_zone(client, newsroom,
     lagos = timezone.localtime(expiry, timezone=zoneinfo.ZoneInfo("Africa/Lagos"))
     assert f"until {lagos:%Y-%m-%d %H:%M} (Africa/Lagos)" in html
     assert f"until {expiry.astimezone(datetime.UTC):%Y-%m-%d %H:%M}" not in html
+
+
+@pytest.mark.django_db
+def test_editors_find_any_live_story_on_the_board_and_pin_it(client, newsroom, home_page, desk_users):
+    """Not only the top ten: a search by headline words lists live stories, each with its own pin form."""
+    outside = ArticlePageFactory(parent=newsroom["politics"], title="Governor signs the flood relief bill")
+    outside.save_revision().publish()
+    draft = ArticlePageFactory(parent=newsroom["politics"], title="Governor signs a draft budget", live=False)
+    client.force_login(desk_users["editor"])
+
+    html = client.get("/admin/trending/", {"q": "governor SIGNS"}).content.decode()
+    found = html[html.index("Live stories matching") : html.index(">Ranking<")]
+    assert "Governor signs the flood relief bill" in found
+    assert "draft budget" not in found  # only live stories
+    assert f'name="article" value="{outside.pk}"' in found
+    assert "No live story" in client.get("/admin/trending/", {"q": "zzyzx"}).content.decode()
+
+    response = client.post(
+        "/admin/trending/overrides/", {"article": outside.pk, "action": "pin", "position": 2, "hours": 3}
+    )
+    assert response.status_code == 302
+    assert TrendingOverride.objects.get(article=outside).position == 2
+    assert outside.pk in [item["article"] for item in TrendingList.objects.get(scope="site").items]
+
+    # A story that is not live is refused with a message, and nothing is stored.
+    before = TrendingOverride.objects.count()
+    response = client.post(
+        "/admin/trending/overrides/",
+        {"article": draft.pk, "action": "pin", "position": 1, "hours": 1},
+        follow=True,
+    )
+    assert "is not live" in response.content.decode()
+    assert TrendingOverride.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_article_editor_offers_pinning_a_live_story(client, newsroom, desk_users):
+    client.force_login(desk_users["editor"])
+    story = newsroom["b"]
+    html = client.get(f"/admin/pages/{story.pk}/edit/").content.decode()
+    assert f"/admin/trending/?article={story.pk}" in html and "Pin or ban in Trending" in html
+    board = client.get("/admin/trending/", {"article": story.pk}).content.decode()
+    assert f'name="article" value="{story.pk}"' in board[board.index("Story to pin") : board.index(">Ranking<")]
+
+    # Reporters have no board: no button for them; and none on a story that is not live.
+    draft = ArticlePageFactory(parent=newsroom["politics"], title="Not yet", live=False)
+    assert "Pin or ban in Trending" not in client.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
+    client.force_login(desk_users["reporter"])
+    own = ArticlePageFactory(parent=newsroom["politics"], title="Reporter's story", owner=desk_users["reporter"])
+    own.save_revision().publish()
+    assert "Pin or ban in Trending" not in client.get(f"/admin/pages/{own.pk}/edit/").content.decode()
