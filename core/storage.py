@@ -42,6 +42,10 @@ class MediaStorage(S3Storage):
         return {
             **super().get_default_settings(),
             "public_base_url": "",
+            # The bucket's address as browsers reach it, when it differs from endpoint_url (the
+            # compose stack: http://minio:9000 inside, http://localhost:9000 outside). A signed
+            # URL is only valid for the host it was signed for, so private links are signed for this.
+            "signing_endpoint_url": None,
             "public_prefixes": PUBLIC_PREFIXES,
             "connect_timeout": 2,
             "read_timeout": 10,
@@ -66,7 +70,27 @@ class MediaStorage(S3Storage):
         cleaned = clean_name(name)
         if self.public_base_url and not parameters and cleaned.startswith(tuple(self.public_prefixes)):
             return self.public_base_url + filepath_to_uri(self._normalize_name(cleaned))
+        if self.signing_endpoint_url:
+            params = {**(parameters or {}), "Bucket": self.bucket_name, "Key": self._normalize_name(cleaned)}
+            return self._signing_client().generate_presigned_url(
+                "get_object",
+                Params=params,
+                ExpiresIn=self.querystring_expire if expire is None else expire,
+                HttpMethod=http_method,
+            )
         return super().url(name, parameters=parameters, expire=expire, http_method=http_method)
+
+    def _signing_client(self):
+        # Signing is local (no request is made), so this client never needs to reach the address.
+        client = getattr(self._connections, "signing_client", None)
+        if client is None:
+            client = self._connections.signing_client = self._create_session().client(
+                "s3",
+                region_name=self.region_name,
+                endpoint_url=self.signing_endpoint_url,
+                config=self.client_config,
+            )
+        return client
 
 
 def storage_errors():
@@ -116,5 +140,6 @@ def s3_media_from_env(environ):
         "object_parameters": {"CacheControl": environ.get("AWS_S3_CACHE_CONTROL", "max-age=86400")},
         "url_protocol": urlsplit(base_url).scheme + ":",
         "public_base_url": base_url,
+        "signing_endpoint_url": environ.get("AWS_S3_PUBLIC_ENDPOINT_URL", "").strip() or None,
     }
     return {"BACKEND": "core.storage.MediaStorage", "OPTIONS": options}, base_url

@@ -89,6 +89,9 @@ def s3(moto, settings, tmp_path):
         "AWS_STORAGE_BUCKET_NAME": bucket,
         "AWS_S3_ENDPOINT_URL": moto.endpoint,
         "AWS_S3_REGION_NAME": "us-east-1",
+        # Browsers reach the store under another name than the application does, as in the compose
+        # stack (minio:9000 inside, localhost:9000 outside): public and signed links use this one.
+        "AWS_S3_PUBLIC_ENDPOINT_URL": moto.endpoint.replace("127.0.0.1", "localhost"),
         **KEYS,
     }
     client = boto3.client(
@@ -158,6 +161,7 @@ def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_and_the_original_sta
     assert requests.get(f"{s3.media_url}{image.file.name}", timeout=5).status_code == 403
     signed = image.file.url
     assert "X-Amz-Signature=" in signed
+    assert signed.startswith(f"{s3.media_url}{image.file.name}?")
     assert requests.get(signed, timeout=5).content == stored
     assert not s3.media_root.exists()
 
@@ -177,7 +181,7 @@ def test_a_rendition_is_stored_in_the_bucket_and_served_straight_from_it(s3):
     assert rendition.file.name in keys(s3, "images/")
     # A plain, unsigned URL on the bucket's public address: the same on every node and cacheable.
     assert rendition.url == f"{s3.media_url}{rendition.file.name}"
-    assert rendition.url.startswith(f"{s3.meta.endpoint_url}/{s3.bucket}/images/")
+    assert rendition.url.startswith(f"{s3.meta.endpoint_url.replace('127.0.0.1', 'localhost')}/{s3.bucket}/images/")
     assert "X-Amz-" not in rendition.url
     fetched = requests.get(rendition.url, timeout=5)
     assert fetched.status_code == 200
@@ -206,7 +210,7 @@ def test_the_reader_page_img_is_served_from_the_bucket(s3, home_page, client):
 
 def test_the_bucket_address_is_admitted_by_the_content_security_policy(s3):
     reader, admin, _ = content_security_policies({}, media_url=s3.media_url)
-    origin = s3.meta.endpoint_url
+    origin = s3.meta.endpoint_url.replace("127.0.0.1", "localhost")
     assert origin in reader["img-src"] and origin in admin["img-src"]
 
 
