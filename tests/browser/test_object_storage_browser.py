@@ -10,6 +10,7 @@ import pytest
 
 from newsroom.settings.base import content_security_policies
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_csp_browser import editor  # noqa: F401 - fixtures
 from tests.test_object_storage import moto, s3  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,3 +53,50 @@ def test_article_images_come_from_the_bucket_and_show(bucket_policy, newsroom, o
     fetched = [url for url in reader.requests if url.startswith(bucket.media_url)]
     assert fetched and all("/images/" in url and "X-Amz-" not in url for url in fetched), fetched
     reader.screenshot("object-storage-article")
+
+
+@pytest.mark.parametrize("width", [1024, DESKTOP])
+def test_an_editor_uploading_while_the_store_is_down_is_told_and_nothing_is_saved(
+    home_page,
+    bucket_policy,
+    moto,  # noqa: F811
+    live_server,
+    browser,
+    editor,  # noqa: F811
+    expect,
+    tmp_path,
+    width,
+):
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    # The flush after an earlier transactional test also removes the root collection.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
+    images = get_image_model().objects
+
+    from core.upload_forms import STORAGE_DOWN_MESSAGE
+    from tests.browser.test_csp_browser import open_tab
+    from tests.test_object_storage import png_bytes
+
+    first, second = tmp_path / "market.png", tmp_path / "stadium.png"
+    first.write_bytes(png_bytes())
+    second.write_bytes(png_bytes(colour=(30, 30, 200)))
+    context, tab = open_tab(browser, live_server, width, storage_state=editor)
+    try:
+        assert tab.visit("/admin/images/multiple/add/", settle=True).status == 200
+        tab.page.set_input_files("#fileupload", str(first))
+        expect(tab.page.locator("li.upload-success")).to_have_count(1, timeout=15000)
+        assert images.filter(file__startswith="original_images/market").exists()
+
+        moto.stop()
+        tab.page.set_input_files("#fileupload", str(second))
+        failure = tab.page.locator("li.upload-failure .error_messages")
+        expect(failure).to_have_text(STORAGE_DOWN_MESSAGE, timeout=15000)
+        expect(failure).to_be_visible()
+        assert not images.filter(file__startswith="original_images/stadium").exists()
+        assert not tab.overflowing_elements()
+        assert not tab.csp_violations
+        failure.scroll_into_view_if_needed()
+        tab.screenshot("object-storage-upload-refused", full_page=False)
+    finally:
+        context.close()
