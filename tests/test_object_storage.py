@@ -304,3 +304,35 @@ def test_stopping_the_storage_mid_run_refuses_uploads_with_a_form_error_and_lose
     assert keys(s3, "original_images/") == sorted([*stored_before_images, retried.file.name]), retried.file.name
     assert served(client.get(document.url)) == content
     assert default_storage.exists(document.file.name)
+
+
+def test_while_the_store_is_down_pages_with_existing_renditions_serve_and_new_ones_get_the_503_page(
+    moto, s3, home_page, client
+):
+    section = SectionPageFactory(parent=home_page, title="Metro", slug="metro")
+    root = Collection.get_first_root_node()
+    shown = ArticlePageFactory(
+        parent=section, title="Shown before", slug="shown-before", hero_image=ImageFactory(collection=root)
+    )
+    shown.save_revision().publish()
+    fresh = ArticlePageFactory(
+        parent=section, title="Never shown", slug="never-shown", hero_image=ImageFactory(collection=root)
+    )
+    fresh.save_revision().publish()
+    # Rendered once: its renditions exist (rows and files) before the outage.
+    assert client.get(shown.url).status_code == 200
+
+    moto.stop()
+    client.raise_request_exception = False
+    # Rendition links are built without asking the store, so this page still renders.
+    again = client.get(shown.url)
+    assert again.status_code == 200
+    assert s3.media_url.encode() in again.content
+    # A rendition that does not exist yet needs the original from the store: the 503 page, not a 500.
+    missing = client.get(fresh.url)
+    assert missing.status_code == 503
+    assert missing["Retry-After"] == "60"
+    assert b"Back in a moment" in missing.content
+
+    moto.start()
+    assert client.get(fresh.url).status_code == 200
