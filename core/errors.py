@@ -21,10 +21,11 @@ def server_error(request, template_name="500.html"):
     """
     error = sys.exc_info()[1]
     # Deferred: loading boto3 costs every process start, and this runs only on an error.
-    from core.storage import storage_errors
+    from core.storage import is_storage_outage
 
-    # An object store that cannot be reached (core/storage.py) is an outage like the database's.
-    if isinstance(error, (OperationalError, InterfaceError, *storage_errors())):
+    # An object store that cannot be reached (core/storage.py) is an outage like the database's;
+    # a missing object or refused keys stay a 500, a fault to fix, not to wait out.
+    if isinstance(error, OperationalError | InterfaceError) or is_storage_outage(error):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return cache_headers.private(response)

@@ -100,6 +100,15 @@ def storage_errors():
     return (BotoCoreError, ClientError)
 
 
+def is_storage_outage(error):
+    """The store could not be reached, timed out or answered 5xx: worth a retry (unlike a missing object)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+    return isinstance(error, BotoCoreError)
+
+
 def public_base_url(environ, bucket, endpoint_url, region):
     """Where readers fetch public media: the custom domain (a CDN), else the bucket's own address."""
     protocol = environ.get("AWS_S3_URL_PROTOCOL", "https:")

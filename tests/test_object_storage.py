@@ -336,3 +336,18 @@ def test_while_the_store_is_down_pages_with_existing_renditions_serve_and_new_on
 
     moto.start()
     assert client.get(fresh.url).status_code == 200
+
+
+def test_only_an_unreachable_or_failing_store_counts_as_an_outage(moto, s3):
+    """A missing object is a fault to fix (a 500 that is logged), not an outage to wait out (the 503 page)."""
+    from botocore.exceptions import ClientError
+
+    from core.storage import is_storage_outage
+
+    with pytest.raises(ClientError) as missing:
+        s3.head_object(Bucket=s3.bucket, Key="documents/never-uploaded.pdf")
+    assert not is_storage_outage(missing.value)
+    moto.stop()
+    with pytest.raises(Exception) as unreachable:
+        default_storage.size("documents/never-uploaded.pdf")
+    assert is_storage_outage(unreachable.value), repr(unreachable.value)
