@@ -247,6 +247,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Media on object storage (core/storage.py; README, "Object storage and scaling").
+# With AWS_STORAGE_BUCKET_NAME set, every upload (original images, renditions,
+# documents, ad banners) goes to that S3-compatible bucket (AWS_S3_ENDPOINT_URL,
+# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME; AWS_S3_CUSTOM_DOMAIN
+# for a CDN) and MEDIA_URL becomes its public address; nothing is written to local
+# disk. Renditions and banners are public, originals and documents private.
+# Unset: files under MEDIA_ROOT.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
+    from core.storage import s3_media_from_env
+
+    STORAGES["default"], MEDIA_URL = s3_media_from_env(os.environ)
+    # Media come from the bucket, never from the app server.
+    SERVE_MEDIA = False
+# Every document download goes through Wagtail's serve view, which checks the
+# collection's view restrictions before streaming the file; never a link or a
+# redirect to the bucket, which would outlive the check.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Uploads refused with a form error, not a 500, while the media storage is unreachable.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.upload_forms.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.upload_forms.DocumentForm"
+
 # Complex page models exceed Django's default of 1000 fields per form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

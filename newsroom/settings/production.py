@@ -1,7 +1,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import STORAGES, env_bool, env_list
 
 if not os.environ.get("SECRET_KEY"):
     # One readable line instead of a traceback: this is the first thing an
@@ -38,6 +38,7 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Object storage when AWS_STORAGE_BUCKET_NAME is set (base.py), else MEDIA_ROOT.
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
