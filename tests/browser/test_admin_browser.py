@@ -41,13 +41,14 @@ OVERFLOW = """() => {
 }"""
 
 # Words of headlines and names that the browser split across two lines (a
-# word of "Tinubu" drawn as "Tin / ubu"). Hyphens and slashes may break.
+# word of "Tinubu" drawn as "Tin / ubu"). Hyphens and slashes may break, and an
+# e-mail address at its "@" and dots.
 BROKEN_WORDS = """(selector) => {
     const broken = [];
     for (const cell of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            for (const match of node.data.matchAll(/[^\\s\\-\\u2013\\u2014\\/]{2,}/g)) {
+            for (const match of node.data.matchAll(/[^\\s\\-\\u2013\\u2014\\/@.]{2,}/g)) {
                 const range = document.createRange();
                 range.setStart(node, match.index);
                 range.setEnd(node, match.index + match[0].length);
