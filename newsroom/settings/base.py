@@ -49,6 +49,8 @@ NEWSROOM_APPS = [
     "ads",
     "home",
     "search",
+    # The WordPress import (issue 16): above everything it writes into.
+    "wordpress",
 ]
 INSTALLED_APPS = [
     *NEWSROOM_APPS,
