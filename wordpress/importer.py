@@ -527,9 +527,7 @@ class Importer:
 
     def redirect_attachments(self, attachments):
         for item in attachments:
-            path = link_path(item.link)
-            if not path:
-                continue
+            path = link_path(item.link) or f"/?attachment_id={item.wp_id}"
             parent = self.pages.get(("post", item.parent)) or self.pages.get(("page", item.parent))
             if parent:
                 page = Page.objects.filter(pk=parent).first()

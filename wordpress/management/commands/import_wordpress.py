@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 media_dir=media_dir,
                 media_base_url=media_base_url,
                 dry_run=dry_run,
-                stderr=None if not quiet else _Null(),
+                stderr=self.stderr if not quiet else _Null(),
             )
             summary = importer.run()
         except (ImportError_, ValueError) as error:
