@@ -231,7 +231,12 @@ def test_dry_run_writes_nothing(run_import):
     assert "dry run" in out
     assert report["dry_run"] is True
     assert report["created"]["articles"] == 14
-    assert (Page.objects.count(), ImportedItem.objects.count(), Redirect.objects.count(), Author.objects.count()) == before
+    assert (
+        Page.objects.count(),
+        ImportedItem.objects.count(),
+        Redirect.objects.count(),
+        Author.objects.count(),
+    ) == before
     assert get_image_model().objects.count() == 0
 
 
