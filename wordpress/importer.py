@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
@@ -19,16 +20,22 @@ from urllib.parse import urlparse
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
+from modelsearch.signal_handlers import post_save_signal_handler
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Revision, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Revision, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.signals import page_published
 
 from home.models import HomePage, HomePageFeaturedStory, StandardPage
 from news.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
+from search.indexing import reindex
+from search.signals import reindex_published_article
 from wordpress import wxr
 from wordpress.content import Conversion, image_key, plain_text
 from wordpress.media import make_source, relative_path
@@ -85,6 +92,35 @@ def link_path(link):
     if not parsed.path or parsed.path == "/":
         return None
     return Redirect.normalise_path(parsed.path)
+
+
+PAGE_MODELS = (ArticlePage, SectionPage, StandardPage, HomePage)
+
+
+@contextmanager
+def index_once():
+    """Index each page (search and reference index) once, when the import has written it.
+
+    Wagtail re-indexes a page on every save (adding it, saving its revision,
+    publishing) and the search app once more after publishing: four times.
+    The importer calls `index_page` when the page is done instead.
+    """
+    for model in PAGE_MODELS:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    page_published.disconnect(reindex_published_article)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in PAGE_MODELS:
+            post_save.connect(post_save_signal_handler, sender=model)
+        page_published.connect(reindex_published_article)
+
+
+def index_page(page_id):
+    page = Page.objects.get(pk=page_id).specific
+    reindex(page)
+    ReferenceIndex.create_or_update_for_object(page)
 
 
 class Progress:
@@ -219,7 +255,7 @@ class Importer:
         self.home_id = site.root_page_id
         scan = self.scan()
         try:
-            with transaction.atomic():
+            with transaction.atomic(), index_once():
                 self.import_all(scan)
                 if self.dry_run:
                     raise DryRunRollback
@@ -396,6 +432,7 @@ class Importer:
                 )
                 parent.add_child(instance=section)
                 section.save_revision().publish()
+                index_page(section.pk)
                 self.summary.created["sections"] += 1
             else:
                 self.summary.unchanged["sections"] += 1
@@ -645,6 +682,7 @@ class Importer:
             self.apply_relations(page, item, kind)
             self.summary.updated[label] += 1
         self.publish(page, item, kind)
+        index_page(page.pk)
         self.remember(kind, item.wp_id, "page", page.pk, item.modified_gmt)
         self.pages[(kind, item.wp_id)] = page.pk
         path = link_path(item.link)
