@@ -47,6 +47,7 @@ MAX_FEATURED = 7
 STANDFIRST_MAX = 300
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "avif"}
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
+DRY_RUN_IMAGE = -1
 
 
 class ImportError_(Exception):
@@ -556,11 +557,19 @@ class Importer:
         (self.summary.updated if row else self.summary.created)["media"] += 1
 
     def resolve_image(self, wp_id, url):
+        """The image id for an attachment id or an upload's URL; None if it was not imported.
+
+        In a dry run nothing is written, so a file that would be imported answers
+        DRY_RUN_IMAGE: it is not reported missing, and the rolled-back blocks never render.
+        """
+        found = None
         if wp_id is not None and str(wp_id) in self.images:
-            return self.images[str(wp_id)] or None
-        if url:
-            return self.image_keys.get(image_key(url)) or None
-        return None
+            found = self.images[str(wp_id)]
+        elif url:
+            found = self.image_keys.get(image_key(url))
+        if found is None:
+            return None
+        return found or DRY_RUN_IMAGE
 
     def redirect_attachments(self, attachments):
         for item in attachments:
@@ -705,6 +714,7 @@ class Importer:
             first = next((block["value"] for block in body if block["type"] == "paragraph"), "")
             standfirst = truncate_words(plain_text(first), STANDFIRST_MAX) or title
         hero = self.resolve_image(item.meta.get("_thumbnail_id", "").strip() or None, "")
+        hero = hero if hero and hero > 0 else None
         date = wp_datetime(item.post_date_gmt) or wp_datetime(item.post_date)
         return {
             "title": title,

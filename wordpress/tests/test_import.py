@@ -242,6 +242,11 @@ def test_dry_run_writes_nothing(run_import):
         Author.objects.count(),
     ) == before
     assert get_image_model().objects.count() == 0
+    # The same media report as a real run: files that would be imported are not "missing".
+    assert report["media_missing"] == [
+        "https://old.example.com/wp-content/uploads/2020/01/gone.jpg: not in --media-dir",
+        "post 201: https://old.example.com/wp-content/uploads/2020/01/gone.jpg",
+    ]
 
 
 def test_malformed_file_is_one_readable_line(home_page):
