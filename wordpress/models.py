@@ -46,7 +46,8 @@ class ImportRun(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    export = models.FileField(upload_to="wordpress-imports/")
+    # Deleted once the worker has read it (see tasks.run_import).
+    export = models.FileField(upload_to="wordpress-imports/", blank=True)
     media_base_url = models.URLField(blank=True)
     dry_run = models.BooleanField(default=False)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -27,10 +27,14 @@ def run_import(run_id):
         ImportRun.objects.filter(pk=run.pk).update(progress=line[:300])
 
     # A local copy: the upload may live in object storage, and the import reads the file twice.
+    # The upload itself is deleted at once: an export holds users' email addresses, private
+    # posts and post passwords, and media storage may be public.
     with tempfile.NamedTemporaryFile(suffix=".xml") as local:
         with run.export.open("rb") as upload:
             shutil.copyfileobj(upload, local)
         local.flush()
+        run.export.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(export="")
         try:
             summary = Importer(
                 local.name,
@@ -47,5 +51,4 @@ def run_import(run_id):
                 status=ImportRun.Status.FAILED, error=f"{type(error).__name__}: {error}"
             )
             raise
-    summary["export"] = run.export.name
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.DONE, summary=summary, progress="done")

@@ -1,5 +1,7 @@
 """Settings → Import from WordPress: superusers only; an upload becomes an ImportRun that the Celery task runs."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,9 +65,12 @@ def test_superuser_uploads_and_the_task_imports(home_page, admin_user, settings,
     queued = client.get(response["Location"])
     assert b"Queued" in queued.content and b'http-equiv="refresh"' in queued.content
 
+    stored = run.export.path
     run_import(run.pk)  # What the worker runs.
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE
+    # The upload (emails, private posts, passwords) does not stay in media storage.
+    assert not run.export and not os.path.exists(stored)
     assert run.summary["created"]["articles"] == 14
     assert ArticlePage.objects.count() == 14
     done = client.get(reverse("wordpress_import_run", args=[run.pk])).content.decode()
