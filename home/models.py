@@ -168,9 +168,8 @@ class StandardPage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
 
     body = StreamField(StandardBodyBlock(), blank=True)
 
-    # Standard pages nest (About → Our team), as WordPress pages do (the WordPress import keeps them so).
-    parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
     base_form_class = PageForm
 
     content_panels = Page.content_panels + [FieldPanel("body")]

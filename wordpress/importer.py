@@ -672,6 +672,9 @@ class Importer:
             fields = self.article_fields(item, title, body)
             model = ArticlePage
         else:
+            # A child page stays under its WordPress parent, so /about/team/ keeps its address. The
+            # editors' rule (standard pages only under the home page) is for pages made here;
+            # Wagtail's add_child does not apply it.
             parent_id = self.pages.get((Kind.PAGE, item.parent), self.home_id)
             parent = Page.objects.get(pk=parent_id)
             fields = {"title": title, "body": body}
