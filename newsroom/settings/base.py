@@ -49,6 +49,8 @@ NEWSROOM_APPS = [
     "ads",
     "home",
     "search",
+    # The WordPress import (issue 16): above everything it writes into.
+    "wordpress",
 ]
 INSTALLED_APPS = [
     *NEWSROOM_APPS,
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WordPress import: old /?p=ID and /?page_id=ID links, before the page cache keeps "/?p=…" as the home page.
+    "wordpress.middleware.WordPressQueryRedirectMiddleware",
     # Before sessions: a cached page for an anonymous reader is served without touching them.
     "core.page_cache.PageCacheMiddleware",
     # One read of the fragment generation per request; a cached Site and home page.
