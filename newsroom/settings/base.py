@@ -436,7 +436,12 @@ PERMISSIONS_POLICY = {
 # Wagtail
 
 WAGTAIL_SITE_NAME = "Newsroom"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where readers reach the site (README, "Site address"): every absolute URL
+# (canonical, og:url, JSON-LD, feeds, sitemaps, robots.txt, share buttons)
+# comes from the default Wagtail Site, whose hostname and port `bootstrap_site`
+# sets from this. The default is what `make run` serves.
+NEWSROOM_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", NEWSROOM_SITE_URL)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Says "locked out" on the sign-in page itself (home/accounts.py).
