@@ -760,7 +760,19 @@ class ArticleWriter:
             add("table", story.table())
         if maybe("gallery", 1.0 if topic == "pictures" else 0.04):
             pictures = rng.sample(self.images, rng.randint(3, 6))
-            items = [{"image": image, "caption": story.caption()} for image in pictures]
+            items = []
+            for number, image in enumerate(pictures):
+                caption = story.caption()
+                photographer = self.photographers[(image.pk + number) % len(self.photographers)]
+                items.append(
+                    {
+                        "image": image,
+                        # As in image_value: pictures without a description need alt text of their own.
+                        "alt_text": "" if image.description else f"{image.title}: {caption}",
+                        "caption": caption,
+                        "credit": f"Photo: {photographer.name}/Newsroom",
+                    }
+                )
             add(
                 "gallery",
                 {
