@@ -31,7 +31,11 @@
     var navToggle = document.querySelector("[data-nav-toggle]");
     var nav = document.querySelector("[data-main-nav]");
     if (navToggle && nav) {
-        navToggle.addEventListener("click", function () {
+        // Without JavaScript it is a link to #main-nav (shown by :target); with it, a button.
+        navToggle.setAttribute("role", "button");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.addEventListener("click", function (event) {
+            event.preventDefault();
             var open = !nav.classList.contains("is-open");
             nav.classList.toggle("is-open", open);
             navToggle.setAttribute("aria-expanded", open ? "true" : "false");
@@ -56,7 +60,15 @@
         if (openButton) openButton.setAttribute("aria-expanded", "false");
         if (lastFocus && lastFocus.focus) lastFocus.focus();
     }
-    if (openButton) openButton.addEventListener("click", openSearch);
+    if (openButton) {
+        // Without JavaScript it is a link to the search page; with it, a button that opens the overlay.
+        openButton.setAttribute("role", "button");
+        openButton.setAttribute("aria-expanded", "false");
+        openButton.addEventListener("click", function (event) {
+            event.preventDefault();
+            openSearch();
+        });
+    }
     document.querySelectorAll("[data-search-close]").forEach(function (button) {
         button.addEventListener("click", closeSearch);
     });
@@ -105,6 +117,8 @@
                     return;
                 }
                 slot.innerHTML = html;
+                // Sections start hidden, so an empty list never shows a bare heading (nor without JavaScript).
+                if (section) section.hidden = false;
                 setUpTicker(slot.querySelector("[data-ticker]"));
             })
             .catch(function () {

@@ -8,7 +8,7 @@ import pytest
 from wagtail.models import Collection
 from wagtail_factories import ImageFactory
 
-from news.factories import ArticlePageFactory
+from news.factories import ArticlePageFactory, SectionPageFactory
 from news.models import SectionPage
 from tests.browser.conftest import DESKTOP, PHONE, Reader
 
@@ -56,11 +56,109 @@ def gallery_story(newsroom):
     return story.url
 
 
-def test_issue18_reader_pages(open_reader, newsroom, gallery_story, expect, subtests):
+@pytest.fixture
+def fourth_section(newsroom, home_page):
+    """A fourth section on the front page: three to a row would leave it alone in its row."""
+    culture = SectionPageFactory(parent=home_page, title="Culture")
+    culture.save_revision().publish()
+    image = ImageFactory(collection=Collection.get_first_root_node(), file__width=1600, file__height=900)
+    for n in range(3):
+        story = ArticlePageFactory(parent=culture, title=f"Nollywood festival opens, day {n + 1}", hero_image=image)
+        story.save_revision().publish()
+    return culture
+
+
+def test_issue18_reader_pages(open_reader, newsroom, gallery_story, fourth_section, expect, subtests, monkeypatch):
+    # Three results a page, so ten stories make pages of search results.
+    monkeypatch.setattr("search.service.PER_PAGE", 3)
     for width in (PHONE, DESKTOP):
         reader = open_reader(width)
         with subtests.test("gallery photos fill their cells, captions stay short", width=width):
             check_gallery(reader, gallery_story)
+        with subtests.test("the 404 page offers search and the latest stories", width=width):
+            check_not_found(reader, expect)
+        with subtests.test("search: filters fold away on phones, Next sits under the results", width=width):
+            check_search_layout(reader, expect)
+        if width == DESKTOP:
+            with subtests.test("home: no blank under the lead, no lone section, section pictures", width=width):
+                check_home_layout(reader)
+
+
+def check_not_found(reader, expect):
+    response = reader.visit("/no-such-story/", settle=True)
+    reader.screenshot("not-found")
+    assert response.status == 404
+    assert not reader.overflowing_elements()
+    # Chromium logs the page's own 404 as a console error; nothing else may fail.
+    assert not [error for error in reader.console_errors if "/no-such-story/" not in error], reader.console_errors
+    page = reader.page
+    latest = page.locator("main .latest-posts li a")
+    expect(latest.first).to_be_visible()
+    assert latest.count() == 6
+    box = page.locator("main input[name=q]")
+    expect(box).to_be_visible()
+    box.fill("budget")
+    with page.expect_navigation():
+        box.press("Enter")
+    assert "/search/?q=budget" in page.url
+
+
+def check_search_layout(reader, expect):
+    reader.visit("/search/?q=affected", settle=True)
+    reader.screenshot("search-results")
+    page = reader.page
+    assert not reader.overflowing_elements()
+    filters = page.locator(".search-form__filters")
+    first_result = page.locator(".search-result").first
+    if reader.width == PHONE:
+        expect(filters).to_be_hidden()
+        top = first_result.evaluate("el => el.getBoundingClientRect().top")
+        assert top < 812 - 100, f"the first result starts at y={top:.0f}, below the fold"
+        page.get_by_text("Filters", exact=True).click()
+        expect(filters.locator("select[name=order]")).to_be_visible()
+    else:
+        expect(filters.locator("select[name=order]")).to_be_visible()
+    results_right = page.locator(".search-results").evaluate("el => el.getBoundingClientRect().right")
+    next_link = page.get_by_role("link", name="Next →")
+    expect(next_link).to_be_visible()
+    next_right = next_link.evaluate("el => el.getBoundingClientRect().right")
+    assert next_right <= results_right + 1, f"Next ends at x={next_right:.0f}, results at x={results_right:.0f}"
+
+
+def check_home_layout(reader):
+    reader.visit("/", settle=True)
+    reader.screenshot("home-layout")
+    page = reader.page
+    gap = page.evaluate(
+        """() => {
+            const lead = document.querySelector('.front .lead .card').getBoundingClientRect();
+            // What follows the lead in its column: the top stories or, below the front, the section blocks.
+            const below = [...document.querySelectorAll('.front .top-stories .card, .section-blocks > *')]
+                .map(el => el.getBoundingClientRect())
+                .filter(box => box.top >= lead.bottom - 1 && box.left < lead.right && box.right > lead.left);
+            return Math.min(...below.map(box => box.top)) - lead.bottom;
+        }"""
+    )
+    assert gap < 120, f"{gap:.0f}px of blank under the lead story"
+    rows = page.locator(".section-block").evaluate_all(
+        """blocks => {
+            const rows = {};
+            for (const block of blocks) {
+                const box = block.getBoundingClientRect();
+                (rows[Math.round(box.top)] ||= []).push(box);
+            }
+            const width = document.querySelector('.section-blocks').getBoundingClientRect().width;
+            return Object.values(rows).map(row => [
+                row.length, Math.round(row.reduce((sum, box) => sum + box.width, 0)), Math.round(width),
+            ]);
+        }"""
+    )
+    assert len(rows) == 2, rows
+    for count, used, width in rows:
+        # Blocks fill their row (gaps aside), whatever their number.
+        assert used >= width - 3 * 24 - 1, f"a row of {count} block(s) fills {used}px of {width}px: {rows}"
+    pictures = page.locator(".section-block img").count()
+    assert pictures == page.locator(".section-block").count(), "each section block opens with a picture"
 
 
 def check_gallery(reader, path):
@@ -93,3 +191,44 @@ def check_gallery(reader, path):
         assert figure["lines"] <= 4, f"caption runs to {figure['lines']} lines"
         assert figure["alt"].startswith("Stalls at dawn")
         assert figure["credit"] == "Photo: Ayo Bello"
+
+
+def test_a_phone_without_javascript_reaches_every_section(browser, live_server, newsroom, expect):
+    context = browser.new_context(viewport={"width": PHONE, "height": 812}, java_script_enabled=False)
+    try:
+        reader = Reader(context, live_server.url, PHONE)
+        page = reader.page
+        reader.visit(newsroom["article"], settle=True)
+        assert not reader.overflowing_elements()
+        # Empty widgets do not show: nobody has read anything yet, so no "Most read" heading.
+        expect(page.get_by_role("heading", name="Most read")).to_have_count(0)
+        expect(page.locator(".most-read")).to_be_hidden()
+        reader.screenshot("no-js-article")
+
+        # The footer lists the sections.
+        footer = page.locator("footer.site-footer")
+        for name in ["News", "Politics", "Sports", "More", "Africa", "Business"]:
+            expect(footer.get_by_role("link", name=name, exact=True)).to_be_visible()
+
+        # The menu opens the section list.
+        nav = page.locator("#main-nav")
+        expect(nav).to_be_hidden()
+        page.locator(".site-header__menu").click()
+        expect(nav).to_be_visible()
+        expect(nav.get_by_role("link", name="Politics", exact=True)).to_be_visible()
+        reader.screenshot("no-js-menu", full_page=False)
+        with page.expect_navigation():
+            nav.get_by_role("link", name="Politics", exact=True).click()
+        assert page.url.endswith("/politics/")
+
+        # Search leads to the search page, whose form works without script.
+        with page.expect_navigation():
+            page.locator(".site-header__search").click()
+        assert page.url.endswith("/search/")
+        page.locator("main input[name=q]").fill("budget")
+        with page.expect_navigation():
+            page.locator("main input[name=q]").press("Enter")
+        expect(page.get_by_role("link", name="Senate passes the 2026 budget", exact=False).first).to_be_visible()
+        reader.screenshot("no-js-search")
+    finally:
+        context.close()
