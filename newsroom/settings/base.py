@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for public (shared, secret-free) responses, cached ones included (core/compression.py).
+    "core.compression.PublicGZipMiddleware",
     # Before sessions: a cached page for an anonymous reader is served without touching them.
     "core.page_cache.PageCacheMiddleware",
     # One read of the fragment generation per request; a cached Site and home page.

@@ -81,8 +81,28 @@
         } else if (event.key === "Escape") {
             closeSearch();
             document.querySelectorAll("[data-menu-toggle][aria-expanded=true]").forEach(function (button) {
-                setExpanded(button, document.getElementById(button.getAttribute("aria-controls")), false);
+                var menu = document.getElementById(button.getAttribute("aria-controls"));
+                // Focus inside the closing menu would be lost: it goes back to the menu's button.
+                var hadFocus = menu && menu.contains(document.activeElement);
+                setExpanded(button, menu, false);
+                if (hadFocus) button.focus();
             });
+        } else if (event.key === "Tab" && overlay && !overlay.hidden) {
+            // The overlay is modal: Tab and Shift+Tab cycle through its own controls.
+            var focusable = Array.prototype.filter.call(
+                overlay.querySelectorAll("input, button, a[href], select, textarea, [tabindex]:not([tabindex='-1'])"),
+                function (element) { return !element.disabled && element.offsetParent !== null; }
+            );
+            if (!focusable.length) return;
+            var first = focusable[0], last = focusable[focusable.length - 1];
+            var inside = overlay.contains(document.activeElement);
+            if (event.shiftKey && (document.activeElement === first || !inside)) {
+                event.preventDefault();
+                last.focus();
+            } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+                event.preventDefault();
+                first.focus();
+            }
         }
     });
 

@@ -79,9 +79,55 @@ def test_issue18_reader_pages(open_reader, newsroom, gallery_story, fourth_secti
             check_not_found(reader, expect)
         with subtests.test("search: filters fold away on phones, Next sits under the results", width=width):
             check_search_layout(reader, expect)
+        with subtests.test("card pictures come in two widths; a phone gets the small one", width=width):
+            check_card_srcset(reader)
+        with subtests.test("the search overlay keeps Tab inside and shows one close button", width=width):
+            check_search_overlay_is_modal(reader, expect)
         if width == DESKTOP:
             with subtests.test("home: no blank under the lead, no lone section, section pictures", width=width):
                 check_home_layout(reader)
+            with subtests.test("Esc in a keyboard-opened mega menu returns focus to its button", width=width):
+                check_escape_returns_focus_to_the_menu_button(reader, expect)
+
+
+def check_escape_returns_focus_to_the_menu_button(reader, expect):
+    reader.visit("/")
+    page = reader.page
+    news = page.locator(".main-nav__item", has=page.get_by_role("link", name="News", exact=True))
+    toggle = news.get_by_role("button")
+    menu = news.locator(".mega-menu")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(menu.locator("a").first).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
+def check_search_overlay_is_modal(reader, expect):
+    reader.visit("/")
+    page = reader.page
+    overlay = page.locator("#search-overlay")
+    page.keyboard.press("/")
+    expect(overlay).to_be_visible()
+    page.keyboard.type("budget")
+    reader.screenshot("search-overlay-typed", full_page=False)
+    for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:
+        page.keyboard.press(key)
+        inside = page.evaluate("() => document.getElementById('search-overlay').contains(document.activeElement)")
+        focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+        assert inside, f"after {key}, focus left the overlay for {focused}"
+    # One ×: the overlay's own button; the browser's clear button of the search field is switched off.
+    expect(overlay.get_by_role("button", name="Close search")).to_have_count(1)
+    cancel = page.evaluate(
+        "() => getComputedStyle(document.getElementById('search-overlay-input'),"
+        " '::-webkit-search-cancel-button').display"
+    )
+    assert cancel == "none", f"the search field's own clear button shows (display {cancel})"
+    page.keyboard.press("Escape")
+    expect(overlay).to_be_hidden()
 
 
 def check_not_found(reader, expect):
@@ -232,3 +278,14 @@ def test_a_phone_without_javascript_reaches_every_section(browser, live_server, 
         reader.screenshot("no-js-search")
     finally:
         context.close()
+
+
+def check_card_srcset(reader):
+    reader.visit("/", settle=True)
+    lead = reader.page.locator(".front .lead .card__image img")
+    lead.scroll_into_view_if_needed()
+    srcset = lead.get_attribute("srcset") or ""
+    assert "480w" in srcset and "960w" in srcset, srcset
+    current = lead.evaluate("img => img.currentSrc")
+    expected = "480x270" if reader.width == PHONE else "960x540"
+    assert expected in current, f"a {reader.width}px screen got {current}"

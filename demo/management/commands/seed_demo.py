@@ -752,7 +752,10 @@ class ArticleWriter:
                 text, attribution = story.pull_quote()
                 add("pull_quote", {"text": text, "attribution": attribution})
             elif number == paragraphs // 2 and maybe("heading", 0.5):
-                add("heading", {"text": story.heading(), "level": rng.choice(["h2", "h2", "h3"])})
+                # The article's title is the page's h1: a body's headings start at h2, and a body
+                # has one heading, so it is always h2. (The draw stays, so seeds give the same stories.)
+                rng.choice(["h2", "h2", "h3"])
+                add("heading", {"text": story.heading(), "level": "h2"})
         if maybe("fact_box", 0.15):
             title, body = story.fact_box()
             add("fact_box", {"title": title, "body": body})
