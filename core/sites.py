@@ -12,6 +12,7 @@ the site's chrome (core.fragments' registry) in one round trip.
 """
 
 import copy
+from urllib.parse import urlsplit
 
 from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
@@ -67,3 +68,25 @@ def cached_site_for_request(request):
         return site, [model.for_site(site) for model in models]
 
     return _sites.get_or_build(key, load, generation=fragments.generation())
+
+
+def site_address(url):
+    """(hostname, port) of a Wagtail Site whose `root_url` is `url`; ValueError naming the problem otherwise.
+
+    Wagtail builds a site's root URL from its port alone: 80 is "http://host",
+    443 "https://host", any other "http://host:port". So https is possible only
+    on 443, and plain http on any port but 443.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"SITE_URL {url!r} is not a URL: {error}") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"SITE_URL {url!r} must look like http://host[:port] or https://host")
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"SITE_URL {url!r} must be only a scheme, host and port (the site is served at its root)")
+    port = port or (443 if parts.scheme == "https" else 80)
+    if (parts.scheme == "https") != (port == 443):
+        raise ValueError(f"SITE_URL {url!r}: Wagtail serves https only on port 443, and http on any port but 443")
+    return parts.hostname, port

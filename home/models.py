@@ -21,7 +21,22 @@ from core.purge import PurgeablePageMixin
 from home.blocks import StandardBodyBlock
 from news.models import ArticlePage, Author, paginate_listing
 from news.navigation import menu_sections
+from news.templatetags.news_tags import cards_by_id
 from publishing.panels import settings_panels_with_zone
+
+
+def section_block_spans(count):
+    """How wide each front-page section block is, so no row of three is left with a lone block or a gap.
+
+    Three to a row ("third"); a last lone block takes the whole row ("full"),
+    and a last pair half each ("half").
+    """
+    spans = ["third"] * count
+    if count % 3 == 1:
+        spans[-1] = "full"
+    elif count % 3 == 2:
+        spans[-2:] = ["half", "half"]
+    return spans
 
 
 class HomePage(PurgeablePageMixin, CacheHeadersPageMixin, RoutablePageMixin, Page):
@@ -101,13 +116,26 @@ class HomePage(PurgeablePageMixin, CacheHeadersPageMixin, RoutablePageMixin, Pag
         if not stories["lead_stories"]:
             return {"front_page_html": "", "section_blocks_html": []}
         sections = [section for section in menu_sections(self, request) if section.latest and not section.subsections]
+        # Each block opens with its newest story's card, picture and all: one load for every section's.
+        cards = cards_by_id(request, [section.latest[0].pk for section in sections], True, "h3", True)
+        spans = section_block_spans(len(sections))
         return {
             "front_page_html": mark_safe(
                 render_to_string("components/front_page_stories.html", {**stories, "request": request})
             ),
             "section_blocks_html": [
-                mark_safe(render_to_string("components/section_block.html", {"section": section, "request": request}))
-                for section in sections
+                mark_safe(
+                    render_to_string(
+                        "components/section_block.html",
+                        {
+                            "section": section,
+                            "lead_card": cards.get(section.latest[0].pk, ""),
+                            "span": span,
+                            "request": request,
+                        },
+                    )
+                )
+                for section, span in zip(sections, spans, strict=True)
             ],
         }
 

@@ -193,9 +193,14 @@ class EmbedBlock(blocks.StructBlock):
         preview_value = {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Watch: the briefing"}
 
 
-class GalleryImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
-    caption = blocks.CharBlock(required=False, max_length=300)
+class GalleryImageBlock(ArticleImageBlock):
+    """One picture of a gallery: alt text and credit as the image block has, and the same rule for alt text."""
+
+    class Meta:
+        icon = "image"
+        value_class = ArticleImageValue
+        template = None
+        preview_value = None
 
 
 class GalleryBlock(blocks.StructBlock):

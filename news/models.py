@@ -6,6 +6,7 @@ from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -38,7 +39,16 @@ from publishing.panels import QuarterHourDateTimeInput, settings_panels_with_zon
 
 BIO_FEATURES = ["bold", "italic", "link"]
 # The article's parts rendered once per published revision, in article_page.html.
-ARTICLE_REVISION_FRAGMENTS = ("article-meta", "article-breadcrumbs", "article-header", "article-hero", "article-footer")
+ARTICLE_REVISION_FRAGMENTS = (
+    "article-meta",
+    "article-breadcrumbs",
+    "article-header",
+    "article-hero",
+    "article-footer",
+    "article-authors",
+)
+# Reading time: words of running text per minute (a common figure for news reading).
+READING_WORDS_PER_MINUTE = 230
 _section_titles = ProcessCache("section-titles", ttl=60, max_entries=10_000)
 fragments.register(
     "listing-ids", "subsections", "article-body", "related-ids", "section-meta", *ARTICLE_REVISION_FRAGMENTS
@@ -167,6 +177,12 @@ class Author(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index
 
     def get_absolute_url(self):
         return self.url
+
+    @property
+    def initials(self):
+        """Up to two initials, shown in place of a missing photo: "Amaka Eze" -> "AE"."""
+        parts = self.name.split()
+        return "".join(part[0] for part in (parts[:1] + parts[1:][-1:])).upper()
 
     @property
     def x_url(self):
@@ -470,7 +486,20 @@ class ArticlePage(PurgeablePageMixin, CacheHeadersPageMixin, Page):
         # Only published authors are shown (an author never published is still in review).
         if "article_authors" in getattr(self, "_prefetched_objects_cache", {}):
             return [link.author for link in self.article_authors.all() if link.author.live]
-        return [link.author for link in self.article_authors.select_related("author") if link.author.live]
+        return [link.author for link in self.article_authors.select_related("author__photo") if link.author.live]
+
+    @cached_property
+    def reading_minutes(self):
+        """Minutes to read the standfirst and body's text (paragraphs, headings, quotes, fact boxes); at least 1."""
+        texts = [self.standfirst or ""]
+        for block in self.body.raw_data:
+            value = block.get("value")
+            if block.get("type") == "paragraph":
+                texts.append(value or "")
+            elif isinstance(value, dict):
+                texts += [value.get(key) or "" for key in ("text", "body", "title") if isinstance(value.get(key), str)]
+        words = len(strip_tags(" ".join(texts)).split())
+        return max(1, round(words / READING_WORDS_PER_MINUTE))
 
     @cached_property
     def tag_list(self):

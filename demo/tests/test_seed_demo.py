@@ -165,6 +165,10 @@ class TestSeededSite:
             assert value["document"] is not None
         for _article, value in used["image"]:
             assert value.alt
+        # The title is the page's h1: body headings start at h2 (issue 18).
+        assert {value["level"] for _article, value in used["heading"]} == {"h2"}
+        for _article, value in used["gallery"]:
+            assert all(item.alt and item["credit"] for item in value["images"])
         # A clean body validates the way the editor's form would.
         for article, _value in used["image"] + used["table"] + used["gallery"]:
             article.body.stream_block.clean(article.body)

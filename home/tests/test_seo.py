@@ -16,7 +16,7 @@ from news.factories import ArticlePageFactory, AuthorFactory, SectionPageFactory
 from news.models import ArticleKind, ArticlePage, ArticlePageAuthor
 from site_settings.models import SiteSettings
 
-SITE = "http://localhost"
+SITE = "http://127.0.0.1:8000"
 NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -11,6 +11,7 @@ from news import navigation
 from news.models import ArticlePage
 
 fragments.register("main-nav-html", chrome=True, per_site=True)
+fragments.register("footer-sections-html", chrome=True, per_site=True)
 fragments.register("latest-posts", chrome=True)
 fragments.register("card")
 
@@ -38,6 +39,21 @@ def main_navigation(context):
         return render_to_string("components/main_nav.html", {"sections": sections, "home": home, "request": request})
 
     return mark_safe(fragments.cached(fragments.key("main-nav-html", home.pk), render, request=request))
+
+
+@register.simple_tag(takes_context=True)
+def footer_sections(context):
+    """Every top-level section as a plain link in the footer: a way in on phones without JavaScript."""
+    request = context.get("request")
+    home = _site_root(request)
+    if home is None:
+        return ""
+
+    def render():
+        sections = navigation.menu_sections(home, request)
+        return render_to_string("components/footer_sections.html", {"sections": sections, "request": request})
+
+    return mark_safe(fragments.cached(fragments.key("footer-sections-html", home.pk), render, request=request))
 
 
 # Inclusion tags pass the request on: {% pageurl %} caches the site's root
@@ -94,6 +110,12 @@ def article_cards(context, articles, show_image=True, heading_level="h2", compac
     loaded and rendered. Previews render everything afresh.
     """
     request = context.get("request")
+    cards = cards_by_id(request, articles, show_image, heading_level, compact, lead)
+    return mark_safe("".join(cards.values()))
+
+
+def cards_by_id(request, articles, show_image=True, heading_level="h2", compact=False, lead=False):
+    """{pk: card HTML} for `articles` (ArticlePages or ids), in order: what `article_cards` joins."""
     options = {"show_image": show_image, "heading_level": heading_level, "compact": compact, "lead": lead}
 
     def render(article):
@@ -101,7 +123,7 @@ def article_cards(context, articles, show_image=True, heading_level="h2", compac
 
     items = list(articles)
     if fragments.is_preview(request):
-        return mark_safe("".join(render(article) for article in _as_articles(items).values()))
+        return {pk: mark_safe(render(article)) for pk, article in _as_articles(items).items()}
     variant = f"{int(bool(show_image))}{heading_level}{int(bool(compact))}{int(bool(lead))}"
     ids = [getattr(item, "pk", item) for item in items]
     names = {pk: fragments.key("card", variant, pk) for pk in ids}
@@ -111,7 +133,7 @@ def article_cards(context, articles, show_image=True, heading_level="h2", compac
         fresh = {names[pk]: render(article) for pk, article in _as_articles(missing).items()}
         fragments.set_many(current, fresh)
         found.update(fresh)
-    return mark_safe("".join(found[names[pk]] for pk in ids if names[pk] in found))
+    return {pk: mark_safe(found[names[pk]]) for pk in ids if names[pk] in found}
 
 
 def _as_articles(items):

@@ -166,3 +166,31 @@ def test_byline_joins_authors(section):
     assert article.byline == "Ada Obi, Bayo Ade and Chi Eze"
     article.byline_override = "By our Correspondent"
     assert article.byline == "By our Correspondent"
+
+
+@pytest.mark.django_db
+def test_gallery_pictures_carry_alt_text_and_credit_like_the_image_block(client, section, images):
+    root = Collection.get_first_root_node()
+    undescribed = ImageFactory(title="No description", description="", collection=root)
+    gallery = {
+        "title": "Scenes",
+        "images": [
+            {"image": images[0].pk, "alt_text": "Voters queue at dawn", "caption": "Kano", "credit": "Photo: A. Bello"},
+            {"image": images[1].pk, "alt_text": "", "caption": "Lagos", "credit": ""},
+        ],
+    }
+    article = ArticlePageFactory(parent=section, body=[{"type": "gallery", "value": gallery}])
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert 'alt="Voters queue at dawn"' in html
+    assert '<span class="credit">Photo: A. Bello</span>' in html
+    # Without alt text of its own, a picture falls back on its description.
+    assert 'alt="Described photo 1"' in html
+
+    # The same rule as the image block: a picture without a description needs alt text.
+    block = ArticleBodyBlock()
+    value = block.to_python(
+        [{"type": "gallery", "value": {"title": "", "images": [{"image": undescribed.pk}, {"image": images[2].pk}]}}]
+    )
+    with pytest.raises(Exception, match="Validation error"):
+        block.clean(value)

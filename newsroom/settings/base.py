@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for public (shared, secret-free) responses, cached ones included (core/compression.py).
+    "core.compression.PublicGZipMiddleware",
     # WordPress import: old /?p=ID and /?page_id=ID links, before the page cache keeps "/?p=…" as the home page.
     "wordpress.middleware.WordPressQueryRedirectMiddleware",
     # Before sessions: a cached page for an anonymous reader is served without touching them.
@@ -463,7 +465,12 @@ PERMISSIONS_POLICY = {
 WAGTAIL_SITE_NAME = "Newsroom"
 # No avatar from gravatar.com: the admin makes no request to a third party (users can upload one).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Where readers reach the site (README, "Site address"): every absolute URL
+# (canonical, og:url, JSON-LD, feeds, sitemaps, robots.txt, share buttons)
+# comes from the default Wagtail Site, whose hostname and port `bootstrap_site`
+# sets from this. The default is what `make run` serves.
+NEWSROOM_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", NEWSROOM_SITE_URL)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Says "locked out" on the sign-in page itself (home/accounts.py).

@@ -31,7 +31,11 @@
     var navToggle = document.querySelector("[data-nav-toggle]");
     var nav = document.querySelector("[data-main-nav]");
     if (navToggle && nav) {
-        navToggle.addEventListener("click", function () {
+        // Without JavaScript it is a link to #main-nav (shown by :target); with it, a button.
+        navToggle.setAttribute("role", "button");
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.addEventListener("click", function (event) {
+            event.preventDefault();
             var open = !nav.classList.contains("is-open");
             nav.classList.toggle("is-open", open);
             navToggle.setAttribute("aria-expanded", open ? "true" : "false");
@@ -56,7 +60,15 @@
         if (openButton) openButton.setAttribute("aria-expanded", "false");
         if (lastFocus && lastFocus.focus) lastFocus.focus();
     }
-    if (openButton) openButton.addEventListener("click", openSearch);
+    if (openButton) {
+        // Without JavaScript it is a link to the search page; with it, a button that opens the overlay.
+        openButton.setAttribute("role", "button");
+        openButton.setAttribute("aria-expanded", "false");
+        openButton.addEventListener("click", function (event) {
+            event.preventDefault();
+            openSearch();
+        });
+    }
     document.querySelectorAll("[data-search-close]").forEach(function (button) {
         button.addEventListener("click", closeSearch);
     });
@@ -69,8 +81,28 @@
         } else if (event.key === "Escape") {
             closeSearch();
             document.querySelectorAll("[data-menu-toggle][aria-expanded=true]").forEach(function (button) {
-                setExpanded(button, document.getElementById(button.getAttribute("aria-controls")), false);
+                var menu = document.getElementById(button.getAttribute("aria-controls"));
+                // Focus inside the closing menu would be lost: it goes back to the menu's button.
+                var hadFocus = menu && menu.contains(document.activeElement);
+                setExpanded(button, menu, false);
+                if (hadFocus) button.focus();
             });
+        } else if (event.key === "Tab" && overlay && !overlay.hidden) {
+            // The overlay is modal: Tab and Shift+Tab cycle through its own controls.
+            var focusable = Array.prototype.filter.call(
+                overlay.querySelectorAll("input, button, a[href], select, textarea, [tabindex]:not([tabindex='-1'])"),
+                function (element) { return !element.disabled && element.offsetParent !== null; }
+            );
+            if (!focusable.length) return;
+            var first = focusable[0], last = focusable[focusable.length - 1];
+            var inside = overlay.contains(document.activeElement);
+            if (event.shiftKey && (document.activeElement === first || !inside)) {
+                event.preventDefault();
+                last.focus();
+            } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+                event.preventDefault();
+                first.focus();
+            }
         }
     });
 
@@ -105,6 +137,8 @@
                     return;
                 }
                 slot.innerHTML = html;
+                // Sections start hidden, so an empty list never shows a bare heading (nor without JavaScript).
+                if (section) section.hidden = false;
                 setUpTicker(slot.querySelector("[data-ticker]"));
             })
             .catch(function () {

@@ -752,7 +752,10 @@ class ArticleWriter:
                 text, attribution = story.pull_quote()
                 add("pull_quote", {"text": text, "attribution": attribution})
             elif number == paragraphs // 2 and maybe("heading", 0.5):
-                add("heading", {"text": story.heading(), "level": rng.choice(["h2", "h2", "h3"])})
+                # The article's title is the page's h1: a body's headings start at h2, and a body
+                # has one heading, so it is always h2. (The draw stays, so seeds give the same stories.)
+                rng.choice(["h2", "h2", "h3"])
+                add("heading", {"text": story.heading(), "level": "h2"})
         if maybe("fact_box", 0.15):
             title, body = story.fact_box()
             add("fact_box", {"title": title, "body": body})
@@ -760,7 +763,19 @@ class ArticleWriter:
             add("table", story.table())
         if maybe("gallery", 1.0 if topic == "pictures" else 0.04):
             pictures = rng.sample(self.images, rng.randint(3, 6))
-            items = [{"image": image, "caption": story.caption()} for image in pictures]
+            items = []
+            for number, image in enumerate(pictures):
+                caption = story.caption()
+                photographer = self.photographers[(image.pk + number) % len(self.photographers)]
+                items.append(
+                    {
+                        "image": image,
+                        # As in image_value: pictures without a description need alt text of their own.
+                        "alt_text": "" if image.description else f"{image.title}: {caption}",
+                        "caption": caption,
+                        "credit": f"Photo: {photographer.name}/Newsroom",
+                    }
+                )
             add(
                 "gallery",
                 {

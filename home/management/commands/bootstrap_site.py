@@ -5,11 +5,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from core.sites import site_address
 from home.models import HomePage
 
 
@@ -38,21 +39,38 @@ class Command(BaseCommand):
             # that later scheduled changes are measured against.
             home.save_revision().publish(log_action=False)
             self.stdout.write(f"Created the home page (id {home.pk}).")
+        try:
+            hostname, port = site_address(settings.NEWSROOM_SITE_URL)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost",
-                port=80,
+                hostname=hostname,
+                port=port,
                 root_page=home,
                 is_default_site=True,
                 site_name=settings.WAGTAIL_SITE_NAME,
             )
-            self.stdout.write("Created the default site.")
-        elif site.root_page_id != home.pk:
+            self.stdout.write(f"Created the default site at {settings.NEWSROOM_SITE_URL}.")
+            return
+        changed = []
+        if site.root_page_id != home.pk:
             site.root_page = home
             site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
+            changed.append("pointed it at the home page")
+        # Every absolute URL the site writes (canonical, feeds, sitemaps, share
+        # buttons) starts with the Site's root URL: it follows SITE_URL.
+        if (site.hostname, site.port) != (hostname, port):
+            if Site.objects.filter(hostname=hostname, port=port).exclude(pk=site.pk).exists():
+                raise CommandError(
+                    f"SITE_URL {settings.NEWSROOM_SITE_URL} is another site's address; change SITE_URL or that site."
+                )
+            site.hostname, site.port = hostname, port
+            changed.append(f"moved it to {settings.NEWSROOM_SITE_URL}")
+        if changed:
             site.save()
-            self.stdout.write("Pointed the default site at the home page.")
+            self.stdout.write(f"Default site: {' and '.join(changed)}.")
 
     def create_tree_root(self):
         """Recreate what Wagtail's initial migration makes, after a database flush."""
