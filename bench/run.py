@@ -18,6 +18,8 @@ PARTS = [
     ("one client, many readers", ["abuse_bench.py"]),
     ("search", ["search_bench.py"]),
     ("scheduled publishing", ["scheduling.py"]),
+    # Varnish in front, nginx's static ceiling, the breaking-news spike and the outage drill.
+    ("edge", ["edge_bench.py"]),
 ]
 
 
