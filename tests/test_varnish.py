@@ -282,3 +282,32 @@ def test_a_purge_while_varnish_is_down_never_fails_the_publish_and_is_retried(ed
     assert any("retrying later" in record.getMessage() for record in caplog.records)
     with pytest.raises(edge_purges.PurgeFailed):
         edge_purges.purge_now("varnish", ["http://localhost" + story.url])
+
+
+def test_scheduled_go_live_and_expiry_purge_through_the_sweep(edge, newsroom):
+    import datetime
+
+    from django.utils import timezone
+
+    from publishing import schedule
+    from tests.helpers import make_overdue
+
+    edge.start()
+    story, other = newsroom["story"], newsroom["other"]
+    paths = [story.url, newsroom["politics"].url, other.url]
+    edge.warm(*paths)
+
+    story.title = "Speaker sworn in"
+    story.go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    revision = story.save_revision()
+    revision.publish()  # scheduled: nothing changes yet
+    assert edge.hits(*paths) == dict.fromkeys(paths, "hit")
+    make_overdue(revision)
+    assert schedule.run_publish_sweep().published == 1
+    assert edge.hits(*paths) == {story.url: "miss", newsroom["politics"].url: "miss", other.url: "hit"}
+
+    edge.warm(*paths, newsroom["sports"].url)
+    type(other).objects.filter(pk=other.pk).update(expire_at=timezone.now() - datetime.timedelta(seconds=5))
+    assert schedule.run_publish_sweep().expired == 1
+    assert edge.get(other.url)[0] == 404
+    assert edge.hits(newsroom["sports"].url, story.url) == {newsroom["sports"].url: "miss", story.url: "hit"}
