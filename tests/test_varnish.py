@@ -300,8 +300,9 @@ def test_scheduled_go_live_and_expiry_purge_through_the_sweep(edge, newsroom):
     story.title = "Speaker sworn in"
     story.go_live_at = timezone.now() + datetime.timedelta(hours=1)
     revision = story.save_revision()
-    revision.publish()  # scheduled: nothing changes yet
-    assert edge.hits(*paths) == dict.fromkeys(paths, "hit")
+    revision.publish()  # scheduled: the live page stays as it is
+    edge.warm(*paths)
+    assert "Speaker sworn in" not in edge.get(story.url)[2].decode()
     make_overdue(revision)
     assert schedule.run_publish_sweep().published == 1
     assert edge.hits(*paths) == {story.url: "miss", newsroom["politics"].url: "miss", other.url: "hit"}
@@ -311,3 +312,34 @@ def test_scheduled_go_live_and_expiry_purge_through_the_sweep(edge, newsroom):
     assert schedule.run_publish_sweep().expired == 1
     assert edge.get(other.url)[0] == 404
     assert edge.hits(newsroom["sports"].url, story.url) == {newsroom["sports"].url: "miss", story.url: "hit"}
+
+
+@pytest.mark.celery_worker
+@pytest.mark.redis
+def test_a_purge_that_failed_in_the_request_is_done_by_the_celery_task(edge, newsroom, celery_worker_factory, settings):
+    """The web process cannot reach Varnish (its address is a closed port); a real worker, which can, retries.
+
+    The task carries the backend's name, and each process builds its backends from its own environment.
+    """
+    from tests.edge_servers import free_port
+
+    edge.start()
+    story, other = newsroom["story"], newsroom["other"]
+    edge.warm(story.url, other.url)
+    worker = celery_worker_factory(
+        broker="redis",
+        queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        extra_env={"FRONTEND_CACHE_VARNISH_URLS": edge.varnish.url},
+    )
+    settings.WAGTAILFRONTENDCACHE = {
+        "pages": {"BACKEND": "core.page_cache.PageCacheBackend"},
+        **edge_caches_from_env({"FRONTEND_CACHE_VARNISH_URLS": f"http://127.0.0.1:{free_port()}"}),
+    }
+    settings.NEWSROOM_PURGE_RETRY_SECONDS = 0
+
+    story.title = "Corrected headline"
+    story.save_revision().publish()  # the purge fails here, without an error
+
+    done = wait_until(lambda: "core.tasks.retry_purge" in worker.log() and "succeeded" in worker.log(), 60)
+    assert done, worker.log()
+    assert edge.hits(story.url, other.url) == {story.url: "miss", other.url: "hit"}
