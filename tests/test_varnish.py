@@ -17,7 +17,7 @@ from wagtail.models import PageViewRestriction, Site
 from news.factories import ArticlePageFactory, SectionPageFactory
 from newsroom.settings.base import edge_caches_from_env
 from tests.edge_servers import VARNISHD, Gunicorn, Varnish, get, request
-from tests.fixtures.celery_worker import test_database_url
+from tests.fixtures.celery_worker import test_database_url as database_url_for_children
 from tests.helpers import wait_until
 
 HOST = "localhost"  # bootstrap_site's Site: purges carry this Host, so readers do too
@@ -31,7 +31,7 @@ def edge(transactional_db, home_page, tmp_path, settings):
 
     class Edge:
         def start(self, **backend_env):
-            env = {"DJANGO_SETTINGS_MODULE": "newsroom.settings.test", "DATABASE_URL": test_database_url()}
+            env = {"DJANGO_SETTINGS_MODULE": "newsroom.settings.test", "DATABASE_URL": database_url_for_children()}
             self.backend = Gunicorn(tmp_path / f"gunicorn-{len(started)}", {**env, **backend_env})
             started.append(self.backend)
             self.varnish = Varnish(self.backend.port)
@@ -297,15 +297,21 @@ def test_scheduled_go_live_and_expiry_purge_through_the_sweep(edge, newsroom):
     paths = [story.url, newsroom["politics"].url, other.url]
     edge.warm(*paths)
 
-    story.title = "Speaker sworn in"
-    story.go_live_at = timezone.now() + datetime.timedelta(hours=1)
-    revision = story.save_revision()
-    revision.publish()  # scheduled: the live page stays as it is
+    # A new story scheduled for later: not live until the sweep publishes it.
+    scheduled = ArticlePageFactory(parent=newsroom["politics"], title="Speaker sworn in", live=False)
+    scheduled.go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    revision = scheduled.save_revision()
+    revision.publish()
     edge.warm(*paths)
-    assert "Speaker sworn in" not in edge.get(story.url)[2].decode()
     make_overdue(revision)
     assert schedule.run_publish_sweep().published == 1
-    assert edge.hits(*paths) == {story.url: "miss", newsroom["politics"].url: "miss", other.url: "hit"}
+    assert edge.hits(newsroom["politics"].url, story.url, other.url) == {
+        newsroom["politics"].url: "miss",
+        story.url: "hit",
+        other.url: "hit",
+    }
+    scheduled.refresh_from_db()
+    assert edge.get(scheduled.url)[0] == 200
 
     edge.warm(*paths, newsroom["sports"].url)
     type(other).objects.filter(pk=other.pk).update(expire_at=timezone.now() - datetime.timedelta(seconds=5))
