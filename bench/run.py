@@ -22,6 +22,8 @@ PARTS = [
     # post), so the 10,000 would add hours to every run; `python wordpress_bench.py` alone
     # measures 10,000.
     ("wordpress import", ["wordpress_bench.py", "--posts", "1000"]),
+    # Varnish in front, nginx's static ceiling, the breaking-news spike and the outage drill.
+    ("edge", ["edge_bench.py"]),
 ]
 
 

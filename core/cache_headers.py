@@ -8,7 +8,11 @@ from core import fragments
 
 
 def public(response, s_maxage=None, stale_while_revalidate=None):
-    """Cacheable by shared caches (CDN, the page cache); browsers revalidate."""
+    """Cacheable by shared caches (CDN, the page cache); browsers revalidate.
+
+    `stale-if-error`: how long a shared cache (Varnish, deploy/varnish/default.vcl)
+    may keep serving it while the backend is down or failing.
+    """
     patch_cache_control(
         response,
         public=True,
@@ -17,6 +21,7 @@ def public(response, s_maxage=None, stale_while_revalidate=None):
         stale_while_revalidate=(
             settings.NEWSROOM_PAGE_STALE_WHILE_REVALIDATE if stale_while_revalidate is None else stale_while_revalidate
         ),
+        stale_if_error=settings.NEWSROOM_PAGE_STALE_IF_ERROR,
     )
     return response
 
@@ -35,6 +40,10 @@ class CacheHeadersPageMixin:
         response = super().serve(request, *args, **kwargs)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # The page carries the Wagtail user bar for editors.
+            private(response)
+        elif self.get_view_restrictions().exists():
+            # Served to a reader who passed its password (or signed in): never to a shared cache.
+            # (The password form itself is never-cache already: Wagtail's check_view_restrictions.)
             private(response)
         elif response.status_code == 200:
             public(response)

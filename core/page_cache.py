@@ -198,3 +198,7 @@ class PageCacheBackend(BaseBackend):
 
     def purge_batch(self, urls):
         purge_paths({urlsplit(url).path or "/" for url in urls})
+
+    def purge_all(self, root_url):
+        """Every cached page (one site per deployment): a new epoch."""
+        renew_epoch()

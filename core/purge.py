@@ -1,9 +1,10 @@
 """What a change purges: every URL that shows it, from every frontend cache, and the fragments.
 
 The Wagtail way (`wagtail.contrib.frontend_cache`): collect the URLs a change
-affects in one `PurgeBatch` and hand it to every backend configured in
+affects in one set and hand it to every backend configured in
 `WAGTAILFRONTENDCACHE` (our Redis page cache always, `core.page_cache.PageCacheBackend`;
-an edge cache when one is configured). Each page type says which URLs show it
+Varnish, Cloudflare, CloudFront when configured) through `core.edge.purge`, which
+retries a failed edge from a Celery task. Each page type says which URLs show it
 (`PurgeablePageMixin.purge_urls`: its own URL and its ancestors' here; feeds,
 author and tag pages where a page type adds them), so this module imports no app.
 
@@ -14,11 +15,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
-from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from core import fragments
+from core import edge, fragments
 
 
 def site_urls(root_url):
@@ -64,13 +64,15 @@ def page_purge_urls(page):
 
 
 def purge_urls(urls):
-    """Purge `urls` from every frontend cache now."""
+    """Purge `urls` from every frontend cache now (`core.edge.purge`: the same set to each; never raises)."""
     if urls:
-        PurgeBatch(urls).purge()
+        edge.purge(urls)
 
 
 def _purge_at_commit(urls):
-    transaction.on_commit(lambda: (purge_urls(urls), fragments.bump()))
+    # Fragments first: a page rendered between the two steps must not be built from the
+    # old fragments and then stored (at the edge, for s-maxage) as fresh.
+    transaction.on_commit(lambda: (fragments.bump(), purge_urls(urls)))
 
 
 def _on_publish_change(sender, instance, **kwargs):
@@ -133,6 +135,25 @@ def _purge_restricted(sender, instance, **kwargs):
         urls.add(root_url + path_of(url_path))
     purge_urls(urls)
     transaction.on_commit(lambda: purge_urls(urls))
+
+
+def _purge_sites(sender, created=False, **kwargs):
+    if created and sender in _skip_created:
+        return
+    root_urls = [site.root_url for site in Site.objects.all()]
+    transaction.on_commit(lambda: edge.purge_everything(root_urls))
+
+
+def purge_sites_on_change(*models, skip_created=()):
+    """What every page shows is built from these models (logo, footer): a save or delete purges whole sites.
+
+    At commit, after the fragments are renewed (`renew_fragments_on_change`, connected first).
+    """
+    _skip_created.update(skip_created)
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(_purge_sites, sender=model, dispatch_uid=f"newsroom-purge-sites-{label}")
+        post_delete.connect(_purge_sites, sender=model, dispatch_uid=f"newsroom-purge-sites-del-{label}")
 
 
 def connect_signals():

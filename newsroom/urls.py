@@ -8,6 +8,7 @@ from ads import views as ads_views
 from home import feeds, sitemaps
 from home.accounts import ThrottledPasswordResetView
 from publishing.health import health
+from publishing.health import live as health_live
 
 # An unreachable database answers 503 with Retry-After, not a 500 (core.errors).
 handler500 = "core.errors.server_error"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("health/", health, name="health"),
+    path("health/live/", health_live, name="health_live"),
     path("search/", include("search.urls")),
     path("", include("trending.urls")),
     path("ads/", include("ads.urls")),

@@ -130,3 +130,15 @@ def health(request):
     if not may_see_details(request):
         body = {"status": body["status"]}
     return private(JsonResponse(body, status=200 if healthy else 503))
+
+
+@require_GET
+def live(request):
+    """What an edge cache probes (deploy/varnish/default.vcl): can this node render a page?
+
+    Only the database: a search engine, broker or Redis outage degrades pages but
+    they still render, and a probe that failed then would make the edge refuse to
+    fetch anything new. 200 "ok" or 503 "unhealthy", never details.
+    """
+    healthy = _timed(check_database)["ok"]
+    return private(JsonResponse({"status": "ok" if healthy else "unhealthy"}, status=200 if healthy else 503))

@@ -14,3 +14,5 @@ class SiteSettingsConfig(AppConfig):
 
         # The logo, social links and footer are in fragments: a change renews them.
         purge.renew_fragments_on_change(SiteSettings, FooterLink, skip_created=(SiteSettings,))
+        # ...and every page showing them leaves the page cache and the edge caches.
+        purge.purge_sites_on_change(SiteSettings, FooterLink, skip_created=(SiteSettings,))

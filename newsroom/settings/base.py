@@ -346,12 +346,65 @@ NEWSROOM_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", 6
 # Purges: every change hands the URLs it affects to each of these frontend caches
 # (wagtail.contrib.frontend_cache; core.purge). Our Redis page cache is always one.
 WAGTAILFRONTENDCACHE = {"pages": {"BACKEND": "core.page_cache.PageCacheBackend"}}
+
+
+# --- Edge cache purges (core/edge.py; deploy/varnish/default.vcl; README "Edge cache") ---
+def edge_caches_from_env(environ):
+    """The frontend caches beside the page cache, from the environment, in the order they are purged.
+
+    FRONTEND_CACHE_VARNISH_URLS: each Varnish's address ("http://varnish:6081,http://10.0.0.5:6081").
+    CLOUDFLARE_ZONE_ID with CLOUDFLARE_BEARER_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+    CLOUDFRONT_DISTRIBUTION_ID (credentials as boto3 finds them: AWS_ACCESS_KEY_ID... or a role).
+    FRONTEND_CACHE_HOSTNAMES: the hosts the edges serve (default: all).
+    """
+    hostnames = [host.strip() for host in environ.get("FRONTEND_CACHE_HOSTNAMES", "").split(",") if host.strip()]
+    common = {"HOSTNAMES": hostnames} if hostnames else {}
+    caches = {}
+    varnishes = [url.strip() for url in environ.get("FRONTEND_CACHE_VARNISH_URLS", "").split(",") if url.strip()]
+    for index, url in enumerate(varnishes):
+        caches["varnish" if index == 0 else f"varnish-{index + 1}"] = {
+            "BACKEND": "core.edge.VarnishBackend",
+            "LOCATION": url,
+            "TIMEOUT": float(environ.get("FRONTEND_CACHE_TIMEOUT", 2)),
+            **common,
+        }
+    if environ.get("CLOUDFLARE_ZONE_ID"):
+        credentials = (
+            {"BEARER_TOKEN": environ["CLOUDFLARE_BEARER_TOKEN"]}
+            if environ.get("CLOUDFLARE_BEARER_TOKEN")
+            else {"EMAIL": environ.get("CLOUDFLARE_EMAIL", ""), "API_KEY": environ.get("CLOUDFLARE_API_KEY", "")}
+        )
+        caches["cloudflare"] = {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": environ["CLOUDFLARE_ZONE_ID"],
+            **credentials,
+            **common,
+        }
+    if environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+        caches["cloudfront"] = {
+            "BACKEND": "core.edge.CloudfrontBackend",
+            "DISTRIBUTION_ID": environ["CLOUDFRONT_DISTRIBUTION_ID"],
+            **common,
+        }
+    return caches
+
+
+WAGTAILFRONTENDCACHE.update(edge_caches_from_env(os.environ))
+# Remote APIs are purged only from the Celery task (core.tasks.retry_purge), never inside an
+# editor's request; Varnish is purged at once and handed to the task only when it fails.
+NEWSROOM_FRONTEND_CACHE_QUEUED = ("cloudflare", "cloudfront")
+# The first retry of a failed purge; then exponential backoff up to 10 minutes, for about an hour.
+NEWSROOM_PURGE_RETRY_SECONDS = int(os.environ.get("PURGE_RETRY_SECONDS", 5))
+# --- end edge cache purges ---
 # URL names any publish can change, purged with every page (feeds, sitemaps, robots.txt).
 NEWSROOM_PURGE_SITE_URLS = ["feed", "sitemap", "news_sitemap", "robots_txt"]
 
 # How long shared caches may keep a published page; publishing purges it sooner.
 NEWSROOM_PAGE_S_MAXAGE = int(os.environ.get("PAGE_S_MAXAGE", 300))
 NEWSROOM_PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", 60))
+# Edge cache: how long Varnish (and a CDN honouring it) serves a public page while the
+# backend is down or failing (Cache-Control stale-if-error). Hours; 6 by default.
+NEWSROOM_PAGE_STALE_IF_ERROR = int(float(os.environ.get("EDGE_GRACE_HOURS", 6)) * 3600)
 
 # Security headers (README, "Security headers").
 #
