@@ -20,6 +20,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("search/", include("search.urls")),
     path("", include("trending.urls")),
+    path("", include("comments.urls")),
     path("ads/", include("ads.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads_txt"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
