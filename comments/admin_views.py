@@ -67,9 +67,7 @@ class QueueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView
         base = self.base_queryset(filters)
         tab_counts = base.aggregate(**{name: Count("pk", filter=condition) for name, (_, condition) in VIEWS.items()})
         comments = (
-            base.filter(VIEWS[filters["view"]][1])
-            .select_related("article", "parent")
-            .order_by("-created_at", "-pk")
+            base.filter(VIEWS[filters["view"]][1]).select_related("article", "parent").order_by("-created_at", "-pk")
         )
         page = Paginator(comments, PER_PAGE).get_page(self.request.GET.get("p"))
         query = {key: value for key, value in filters.items() if value and key != "view"}

@@ -14,7 +14,7 @@ def notify_reply(parent, reply, article_url):
         return False
     body = (
         f"Hello {parent.name},\n\n"
-        f"An editor replied to your comment on \"{parent.article.title}\":\n\n{reply.body}\n\n"
+        f'An editor replied to your comment on "{parent.article.title}":\n\n{reply.body}\n\n'
         f"Read it here: {article_url}#comment-{reply.pk}\n\n"
         "You are receiving this because you asked to be told about replies when you commented."
     )

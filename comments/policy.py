@@ -39,7 +39,7 @@ def effective(article, site_settings):
     mode = site_settings.default_mode
     closed = False
     reason = ""
-    for path, row_mode, row_closed in rows:
+    for _path, row_mode, row_closed in rows:
         mode = row_mode
         if row_closed:
             closed, reason = True, "Comments are closed on this story."

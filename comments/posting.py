@@ -74,10 +74,12 @@ def _rate_limited(request, address):
     """Per address per minute, per email per hour (core.marks: Redis, else the database)."""
     try:
         with counters.guarded():
-            if marks.incr(visitors.rate_key(request, "comments"), marks.RATE_TTL) > settings.NEWSROOM_COMMENTS_PER_ADDRESS_MINUTE:
+            per_address = marks.incr(visitors.rate_key(request, "comments"), marks.RATE_TTL)
+            if per_address > settings.NEWSROOM_COMMENTS_PER_ADDRESS_MINUTE:
                 return "You are posting too often. Please wait a minute."
             hour = timezone.now().strftime("%Y%m%d%H")
-            if marks.incr(f"newsroom:rl:comments-email:{address}:{hour}", 3600 + 60) > settings.NEWSROOM_COMMENTS_PER_EMAIL_HOUR:
+            per_email = marks.incr(f"newsroom:rl:comments-email:{address}:{hour}", 3600 + 60)
+            if per_email > settings.NEWSROOM_COMMENTS_PER_EMAIL_HOUR:
                 return "Too many comments from this email address this hour. Please try again later."
     except counters.CountersUnavailable:
         # Redis is down: moderation still sees every comment; the limit resumes with Redis.

@@ -67,7 +67,13 @@ def post_comment(request, article_id):
         response = render(
             request,
             "comments/post_error.html",
-            {"article": article, "form": form, "error": refused.message, "field": refused.field, "token": posting.form_token(article.pk)},
+            {
+                "article": article,
+                "form": form,
+                "error": refused.message,
+                "field": refused.field,
+                "token": posting.form_token(article.pk),
+            },
             status=refused.status,
         )
         return cache_headers.private(response)
@@ -82,7 +88,8 @@ def post_comment(request, article_id):
 @csrf_exempt  # see the module docstring
 @require_POST
 def report_comment(request, comment_id):
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id, status=Comment.Status.APPROVED)
+    approved = Comment.objects.select_related("article").filter(status=Comment.Status.APPROVED)
+    comment = get_object_or_404(approved, pk=comment_id)
     refusal = beacon.cross_site_refusal(request)
     if refusal is not None:
         return refusal
@@ -125,4 +132,3 @@ def comment_counts(request):
     found = counts(ids) if ids else {}
     response = JsonResponse({str(pk): found.get(pk, 0) for pk in ids})
     return cache_headers.public(response, s_maxage=60, stale_while_revalidate=60)
-

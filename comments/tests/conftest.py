@@ -34,7 +34,9 @@ def desk(home_page, clean_limits):
     now = timezone.now()
     articles = {}
     for name, section in [("a", politics), ("b", politics), ("c", sports)]:
-        article = ArticlePageFactory(parent=section, title=f"Story {name}", display_date=now - datetime.timedelta(hours=3))
+        article = ArticlePageFactory(
+            parent=section, title=f"Story {name}", display_date=now - datetime.timedelta(hours=3)
+        )
         article.save_revision().publish()
         article.refresh_from_db()
         articles[name] = article

@@ -71,7 +71,8 @@ def test_each_state_and_bulk_actions_are_logged_and_change_what_readers_see(clie
     for view, expected in [("approved", two), ("featured", two), ("spam", three), ("rejected", one)]:
         html = client.get(f"/admin/comments/?view={view}").content.decode()
         assert expected.body in html, view
-    log = list(ModelLogEntry.objects.filter(action__startswith="comments.").values_list("action", "object_id", "user_id"))
+    entries = ModelLogEntry.objects.filter(action__startswith="comments.")
+    log = list(entries.values_list("action", "object_id", "user_id"))
     assert ("comments.approve", str(one.pk), people["editor"].pk) in log
     assert ("comments.spam", str(three.pk), people["editor"].pk) in log
     assert ("comments.feature", str(two.pk), people["editor"].pk) in log

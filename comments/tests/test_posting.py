@@ -94,9 +94,7 @@ def test_comments_close_after_the_site_setting_days(client, desk):
     from django.utils import timezone
 
     article = desk["a"]
-    type(article).objects.filter(pk=article.pk).update(
-        first_published_at=timezone.now() - datetime.timedelta(days=31)
-    )
+    type(article).objects.filter(pk=article.pk).update(first_published_at=timezone.now() - datetime.timedelta(days=31))
     response = post(client, article, json=True)
     assert response.status_code == 400 and "30 days after publication" in response.json()["error"]
     desk["settings"].close_after_days = 0
@@ -141,7 +139,9 @@ def test_rate_limit_per_address_and_per_email(client, desk, settings, limits_pat
     other_email = post(client, article, json=True, body="Another", email="bob@example.com")
     assert other_email.status_code == 429  # the address's 4th this minute
     assert "too often" in other_email.json()["error"]
-    elsewhere = post(client, article, json=True, body="From elsewhere", email="cy@example.com", headers={"REMOTE_ADDR": "10.9.8.7"})
+    elsewhere = post(
+        client, article, json=True, body="From elsewhere", email="cy@example.com", headers={"REMOTE_ADDR": "10.9.8.7"}
+    )
     assert elsewhere.status_code == 201
     assert Comment.objects.count() == 3
 

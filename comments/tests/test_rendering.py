@@ -60,7 +60,9 @@ def test_threads_featured_first_only_approved_and_json_ld_count(client, desk):
     assert html.index("Picked") < html.index("First") < html.index("Reply to first")
     assert "Held" not in html and "Spammer" not in html
     assert "3 comments" in html
-    data = json.loads(re.search(r'<script type="application/ld\+json">(\{"@context": "https://schema.org", "@id".*?)</script>', html).group(1))
+    node = r'<script type="application/ld\+json">(\{"@context": "https://schema.org", "@id".*?)</script>'
+    json_ld = re.search(node, html)
+    data = json.loads(json_ld.group(1))
     assert data["commentCount"] == 3
     assert picked.pk
 
@@ -68,7 +70,9 @@ def test_threads_featured_first_only_approved_and_json_ld_count(client, desk):
 @pytest.mark.django_db(transaction=True)
 def test_an_approved_comment_shows_at_once_on_a_cached_page(client, desk, settings):
     article = desk["a"]
-    comment = Comment.objects.create(article=article, name="Waiting", email="w@example.com", body="Soon", status="pending")
+    comment = Comment.objects.create(
+        article=article, name="Waiting", email="w@example.com", body="Soon", status="pending"
+    )
     first = client.get(article.url)
     if settings.NEWSROOM_PAGE_CACHE_SECONDS and settings.REDIS_URL:
         assert client.get(article.url)["X-Page-Cache"] == "hit"
