@@ -18,6 +18,7 @@ PARTS = [
     ("one client, many readers", ["abuse_bench.py"]),
     ("search", ["search_bench.py"]),
     ("scheduled publishing", ["scheduling.py"]),
+    ("comments", ["comments_bench.py"]),
 ]
 
 
