@@ -101,7 +101,7 @@ def main():
             for n in range(COMMENTS - COMMENTS // 10)
         )
         Comment.objects.bulk_create(
-            Comment(article=busy, parent=top, name="Replier", email="re@example.com", body="A reply.", status="approved")
+            Comment(article=busy, parent=top, name="Replier", email="re@example.com", body="Reply.", status="approved")
             for top in tops[: COMMENTS // 10]
         )
     token = posting.form_token(busy.pk, now=time.time() - 60)
