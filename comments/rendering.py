@@ -7,6 +7,7 @@ number of comments.
 """
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.template.loader import render_to_string
 
 from comments import policy, text
@@ -61,8 +62,6 @@ def block(article, request):
 
 def counts(article_ids):
     """{article_id: approved comments} in one query (article cards, the JSON-LD)."""
-    from django.db.models import Count
-
     rows = (
         Comment.objects.filter(article_id__in=article_ids, status=Comment.Status.APPROVED)
         .values("article_id")
