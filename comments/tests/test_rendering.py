@@ -121,3 +121,18 @@ def test_article_queries_stay_constant_with_0_10_and_500_comments(client, desk):
         assert shown == how_many + (len(replies) if how_many == 10 else shown - how_many)
         assert html.count('<article id="comment-') == shown
     assert len(set(counts.values())) == 1, counts
+
+
+@pytest.mark.django_db
+def test_card_counts_endpoint_counts_approved_comments_in_one_query(client, desk, django_assert_max_num_queries):
+    approved(desk["a"])
+    approved(desk["a"])
+    approved(desk["b"], status="pending")
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/api/comments/counts/?ids={desk['a'].pk},{desk['b'].pk}")
+    assert response.json() == {str(desk["a"].pk): 2, str(desk["b"].pk): 0}
+    assert "s-maxage=60" in response["Cache-Control"]
+    assert client.get("/api/comments/counts/?ids=1,x").status_code == 400
+    assert client.get("/api/comments/counts/?ids=" + ",".join(map(str, range(1, 102)))).status_code == 400
+    # Every card carries the hook the script fills.
+    assert f'data-comment-count="{desk["a"].pk}"' in client.get(desk["politics"].url).content.decode()
