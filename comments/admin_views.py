@@ -165,7 +165,8 @@ class EditView(ReplyView):
     def form_valid(self, form):
         moderation.edit(self.comment, form.cleaned_data["body"], self.request.user)
         messages.success(self.request, "Comment saved.")
-        return HttpResponseRedirect(reverse("comments_queue") + f"?view={self.request.GET.get('view', 'pending')}")
+        view = self.request.GET.get("view")
+        return HttpResponseRedirect(reverse("comments_queue") + f"?view={view if view in VIEWS else 'pending'}")
 
 
 class PendingCommentsPanel(Component):

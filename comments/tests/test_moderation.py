@@ -150,3 +150,16 @@ def test_delete_comments_by_email(desk, capsys):
     assert list(Comment.objects.values_list("email", flat=True)) == ["stays@example.com"]
     with pytest.raises(CommandError, match="not an email address"):
         call_command("delete_comments_by_email", "nobody")
+
+
+@pytest.mark.django_db
+def test_an_edit_is_logged_shown_as_edited_and_purged(client, desk, people):
+    target = comment(desk["a"], status="approved", body="Teh original")
+    assert "Teh original" in client.get(desk["a"].url).content.decode()
+    client.force_login(people["editor"])
+    response = client.post(f"/admin/comments/{target.pk}/edit/?view=//evil.example", {"body": "The original"})
+    assert response["Location"] == "/admin/comments/?view=pending"
+    assert ModelLogEntry.objects.filter(action="comments.edit", object_id=str(target.pk)).exists()
+    client.logout()
+    page = client.get(desk["a"].url).content.decode()
+    assert "The original" in page and "Teh original" not in page and "(edited)" in page
