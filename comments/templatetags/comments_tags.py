@@ -25,9 +25,10 @@ def article_comments(context, page):
     block = rendering.block(page, request)
     reply_to = request.GET.get("reply", "") if request else ""
     flag = request.GET.get("comment", "") if request else ""
-    url = request.build_absolute_uri(page.url) if request else page.url
+    # The site's own root URL, as home/seo.py builds the NewsArticle's @id.
+    url = page.get_full_url(request) or ""
     json_ld = json.dumps(
-        {"@context": "https://schema.org", "@id": url, "commentCount": block["count"]}, ensure_ascii=False
+        {"@context": "https://schema.org", "@id": f"{url}#article", "commentCount": block["count"]}, ensure_ascii=False
     ).replace("<", "\\u003c")
     return {
         "page": page,

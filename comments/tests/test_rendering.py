@@ -64,6 +64,10 @@ def test_threads_featured_first_only_approved_and_json_ld_count(client, desk):
     json_ld = re.search(node, html)
     data = json.loads(json_ld.group(1))
     assert data["commentCount"] == 3
+    # It describes the page's NewsArticle node (same @id), which JSON-LD consumers merge.
+    nodes = [json.loads(raw) for raw in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)]
+    articles = [node for node in nodes if node.get("headline") == article.title]
+    assert articles and articles[0]["@id"] == data["@id"]
     assert picked.pk
 
 
