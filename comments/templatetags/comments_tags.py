@@ -28,7 +28,8 @@ def article_comments(context, page):
     # The site's own root URL, as home/seo.py builds the NewsArticle's @id.
     url = page.get_full_url(request) or ""
     json_ld = json.dumps(
-        {"@context": "https://schema.org", "@id": f"{url}#article", "commentCount": block["count"]}, ensure_ascii=False
+        {"@context": "https://schema.org", "@type": "Article", "@id": f"{url}#article", "commentCount": block["count"]},
+        ensure_ascii=False,
     ).replace("<", "\\u003c")
     return {
         "page": page,
