@@ -60,7 +60,7 @@ def test_threads_featured_first_only_approved_and_json_ld_count(client, desk):
     assert html.index("Picked") < html.index("First") < html.index("Reply to first")
     assert "Held" not in html and "Spammer" not in html
     assert "3 comments" in html
-    node = r'<script type="application/ld\+json">(\{"@context": "https://schema.org", "@type": "Article", "@id".*?)</script>'
+    node = r'<script type="application/ld\+json">(\{"@context": "https://schema.org", "@type": "Article", .*?)</script>'
     json_ld = re.search(node, html)
     data = json.loads(json_ld.group(1))
     assert data["commentCount"] == 3
