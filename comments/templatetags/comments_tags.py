@@ -22,6 +22,9 @@ def article_comments(context, page):
     target and the message after a post are per view, and read nothing from the database.
     """
     request = context.get("request")
+    if not page.pk or getattr(request, "is_preview", False):
+        # A preview (maybe of a story never saved): no comments and no form, nothing cached.
+        return {"preview": True}
     block = rendering.block(page, request)
     reply_to = request.GET.get("reply", "") if request else ""
     flag = request.GET.get("comment", "") if request else ""
