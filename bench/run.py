@@ -24,6 +24,7 @@ PARTS = [
     ("wordpress import", ["wordpress_bench.py", "--posts", "1000"]),
     # Varnish in front, nginx's static ceiling, the breaking-news spike and the outage drill.
     ("edge", ["edge_bench.py"]),
+    ("comments", ["comments_bench.py"]),
 ]
 
 

@@ -67,6 +67,13 @@ MODEL_PERMISSIONS = {
         "search.view_searchtermday",
         "search.add_hiddensearchterm",
         "search.delete_hiddensearchterm",
+        # Reader comments: the moderation queue, the comment settings and per-section/article policies.
+        "comments.moderate_comment",
+        "comments.change_commentsettings",
+        "comments.add_commentpolicy",
+        "comments.change_commentpolicy",
+        "comments.delete_commentpolicy",
+        "comments.view_commentpolicy",
     ],
     AD_MANAGERS: [
         "wagtailadmin.access_admin",

@@ -119,6 +119,8 @@ def news_article_data(article, *, request, url, rendition, publisher, section_na
     data = {
         "@context": "https://schema.org",
         "@type": article_schema_type(article.kind),
+        # The node comments/ adds commentCount to (templates/comments/article_comments.html).
+        "@id": f"{url}#article",
         "headline": article.title,
         "description": article.standfirst,
         "url": url,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("health/live/", health_live, name="health_live"),
     path("search/", include("search.urls")),
     path("", include("trending.urls")),
+    path("", include("comments.urls")),
     path("ads/", include("ads.urls")),
     path("ads.txt", ads_views.ads_txt, name="ads_txt"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

@@ -47,6 +47,7 @@ NEWSROOM_APPS = [
     "news",
     "trending",
     "ads",
+    "comments",
     "home",
     "search",
     # The WordPress import (issue 16): above everything it writes into.
@@ -657,3 +658,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 290},
     },
 }
+
+# --- Reader comments (comments/; README "Comments and moderation") ---
+# Moderation mode, closing, report threshold, link cap, minimum time on the page and the
+# word lists are site settings (Settings → Comment settings); these limits are deployment's.
+NEWSROOM_COMMENTS_PER_ADDRESS_MINUTE = int(os.environ.get("COMMENTS_PER_ADDRESS_MINUTE", 5))
+NEWSROOM_COMMENTS_PER_EMAIL_HOUR = int(os.environ.get("COMMENTS_PER_EMAIL_HOUR", 20))

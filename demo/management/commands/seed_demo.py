@@ -42,6 +42,7 @@ from wagtail.search.backends import get_search_backends
 
 from demo import content
 from demo.ads import seed_ads
+from demo.comments import seed_comments
 from demo.traffic import seed_view_history
 from home.models import HomePage, HomePageFeaturedStory, StandardPage
 from news.models import ArticleKind, ArticlePage, ArticlePageAuthor, ArticlePageTag, Author, SectionPage
@@ -208,6 +209,8 @@ class Command(BaseCommand):
         recompute_trending()
         # Advertisers, campaigns and creatives across the slots (idempotent).
         self.say(seed_ads().summary())
+        # Reader comments, some held and some reported, so the moderation queue has work (idempotent).
+        self.say(f"seed_demo: {seed_comments(seed=seed)} reader comments.")
 
         self.say(
             "seed_demo: created {sections} sections, {authors} authors, {articles} articles, {images} images, "
