@@ -213,6 +213,7 @@ class ResultsPage:
     number: int
     num_pages: int
     count: int
+    capped: bool = False
 
     def has_next(self):
         return self.number < self.num_pages
@@ -225,6 +226,16 @@ class ResultsPage:
 
     def previous_page_number(self):
         return self.number - 1
+
+    @property
+    def count_label(self):
+        """How many stories: exact, or past the database backend's count limit "about 4,100" / "more than 1,000"."""
+        if not self.capped:
+            return str(self.count)
+        if self.count > backends.COUNT_LIMIT + 1:
+            rounded = round(self.count, 2 - len(str(self.count)))
+            return f"about {rounded:,}"
+        return f"more than {backends.COUNT_LIMIT:,}"
 
     @property
     def start_index(self):
@@ -240,7 +251,11 @@ def paginate(results, number):
         if number > num_pages:
             number = num_pages
             items, count = results.page((number - 1) * PER_PAGE, PER_PAGE)
-    return ResultsPage(items, number, num_pages, count)
+    page = ResultsPage(items, number, num_pages, count)
+    # Past backends.COUNT_LIMIT the database backend stops counting: "about 4,000" (unfiltered, from the
+    # index) or "more than 1,000".
+    page.capped = getattr(results, "capped", False)
+    return page
 
 
 def _engine_excerpt(article):
@@ -359,7 +374,8 @@ def forget_popular_searches():
 def suggest_articles(text, limit):
     """Headlines for the overlay: only what a link needs is loaded."""
     articles = ArticlePage.objects.live().only("id", "title", "url_path", "path", "depth", "display_date")
-    return backends.suggest(_without_restricted(articles, restricted_paths()), text, limit=limit)
+    with backends.time_budget():
+        return backends.suggest(_without_restricted(articles, restricted_paths()), text, limit=limit)
 
 
 def latest_stories(count=5):
@@ -393,7 +409,15 @@ def run(querydict, visitor=None):
     page = SearchPage(params=params, sections=sections)
     parsed = params.query
     if not parsed:
-        if params.text:
+        if parsed.only_common:
+            common = ", ".join(f"“{word}”" for word in parsed.only_common[:4])
+            params.problems.append(
+                f"{common} {'is' if len(parsed.only_common) == 1 else 'are'} too common to search for on "
+                "its own: add a more specific word, or put a phrase in quotes."
+            )
+        elif parsed.excluded:
+            params.problems.append("Type a word to search for as well as the ones to leave out (-word).")
+        elif params.text:
             params.problems.append("Type a word or two to search for: symbols on their own cannot be searched.")
         return page
     restricted = restricted_paths()
@@ -402,11 +426,14 @@ def run(querydict, visitor=None):
     # Promoted stories lead page 1 and are left out of the ranked results on every page.
     page.promoted = picks if first_page else []
     promoted_paths = [pick.page.path for pick in picks if pick.page_id]
-    results = backends.search(article_queryset(params, restricted, promoted_paths), parsed, params.order)
-    page.results = paginate(results, params.page)
+    with backends.time_budget():
+        results = backends.search(article_queryset(params, restricted, promoted_paths), parsed, params.order)
+        if isinstance(results, backends.PostgresResults):
+            results.filtered = params.filtered or bool(restricted) or bool(promoted_paths)
+        page.results = paginate(results, params.page)
+        if first_page and not params.filtered:
+            page.authors, page.pages = others(parsed, restricted)
     decorate(page.results.object_list, parsed)
-    if first_page and not params.filtered:
-        page.authors, page.pages = others(parsed, restricted)
     if first_page:
         log_search(parsed, page.results.count + len(page.promoted), filtered=params.filtered, visitor=visitor)
     if page.empty:
