@@ -120,7 +120,7 @@ def time_budget(milliseconds=None):
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             deadline = time.monotonic() + budget / 1000
-            connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
             try:
                 yield
             finally:

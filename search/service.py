@@ -20,7 +20,7 @@ from wagtail.search.utils import normalise_query_string
 from core import counters, marks
 from home.models import StandardPage
 from news.models import ArticleKind, ArticlePage, Author, SectionPage
-from search import backends
+from search import backends, vocabulary
 from search.models import HiddenSearchTerm, SearchTermDay
 from search.text import MAX_QUERY_CHARS, engine_fragment_html, excerpt, mark_terms, parse_query, raw_stream_text
 
@@ -371,6 +371,21 @@ def forget_popular_searches():
     cache.delete(POPULAR_CACHE_KEY)
 
 
+def did_you_mean(parsed):
+    """The corrected query, or None; a failure here never fails the search it accompanies."""
+    backend = get_search_backend()
+    if backends.is_engine(backend) and backends.engine_marked_down():
+        return None
+    try:
+        with transaction.atomic():
+            return vocabulary.suggestion(parsed, backend, ArticlePage)
+    except (DatabaseError, *backends.engine_errors()) as error:
+        if backends._is_cancelled(error):
+            raise
+        logger.warning("No spelling suggestion: %s", error)
+        return None
+
+
 def suggest_articles(text, limit):
     """Headlines for the overlay: only what a link needs is loaded."""
     articles = ArticlePage.objects.live().only("id", "title", "url_path", "path", "depth", "display_date")
@@ -392,6 +407,8 @@ class SearchPage:
     pages: list = field(default_factory=list)
     popular: list = field(default_factory=list)
     latest: list = field(default_factory=list)
+    # "Did you mean": the query with misspelt words corrected (search/vocabulary.py), or None.
+    did_you_mean: str | None = None
 
     @property
     def empty(self):
@@ -433,6 +450,7 @@ def run(querydict, visitor=None):
         page.results = paginate(results, params.page)
         if first_page and not params.filtered:
             page.authors, page.pages = others(parsed, restricted)
+        page.did_you_mean = did_you_mean(parsed)
     decorate(page.results.object_list, parsed)
     if first_page:
         log_search(parsed, page.results.count + len(page.promoted), filtered=params.filtered, visitor=visitor)

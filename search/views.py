@@ -12,6 +12,8 @@ already degraded.
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -117,4 +119,13 @@ def suggest(request):
         response["Retry-After"] = str(backends.RETRY_AFTER_SECONDS)
         return response
     results = [{"title": article.title, "url": article.get_url(request)} for article in articles]
-    return cache_headers.public(JsonResponse({"results": results}), s_maxage=SUGGEST_S_MAXAGE)
+    data = {"results": results}
+    if not results:
+        # Nothing starts with what was typed: perhaps it is misspelt ("goverment").
+        corrected = service.did_you_mean(service.parse_params(request.GET, []).query)
+        if corrected:
+            data["did_you_mean"] = {
+                "query": corrected,
+                "url": f"{reverse('search:search')}?{urlencode({'q': corrected})}",
+            }
+    return cache_headers.public(JsonResponse(data), s_maxage=SUGGEST_S_MAXAGE)
