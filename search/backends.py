@@ -87,8 +87,7 @@ def time_budget(milliseconds=None):
 
     PostgreSQL: one transaction with `SET LOCAL statement_timeout`, so every
     query of the search gets the budget and nothing outlives the block (and
-    `enable_seqscan` off: a search's filters are GIN semi-joins, never worth
-    reading every index entry's body vector). SQLite: a progress handler
+    no parallel workers: see below). SQLite: a progress handler
     that interrupts the statement once the budget is spent. A search server
     has its own timeout (SEARCH_TIMEOUT), so this does nothing there.
     """
@@ -103,10 +102,15 @@ def time_budget(milliseconds=None):
             nested = connection.in_atomic_block
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')")
-                    before = cursor.fetchone()
                     cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true), set_config('enable_seqscan', 'off', true)",
+                        "SELECT current_setting('statement_timeout'), current_setting('max_parallel_workers_per_gather')"
+                    )
+                    before = cursor.fetchone()
+                    # One core per search: parallel workers each rebuild the same hash of matches, which
+                    # under load only takes cores from the other readers' pages.
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true), "
+                        "set_config('max_parallel_workers_per_gather', '0', true)",
                         [str(int(budget))],
                     )
                 yield
@@ -114,7 +118,8 @@ def time_budget(milliseconds=None):
                     # Inside an outer transaction (tests, ATOMIC_REQUESTS) SET LOCAL would outlive this block.
                     with connection.cursor() as cursor:
                         cursor.execute(
-                            "SELECT set_config('statement_timeout', %s, true), set_config('enable_seqscan', %s, true)",
+                            "SELECT set_config('statement_timeout', %s, true), "
+                            "set_config('max_parallel_workers_per_gather', %s, true)",
                             list(before),
                         )
         elif connection.vendor == "sqlite":
@@ -434,9 +439,8 @@ def _member_of(subquery):
 
 
 # PostgreSQL: how many of the best candidates are ranked with ts_rank (a multiple of the page size: see
-# PostgresResults), and how far matches are counted exactly.
+# PostgresResults).
 POSTGRES_RANKED = 200
-COUNT_LIMIT = 1000
 
 
 class PostgresResults:
@@ -458,18 +462,16 @@ class PostgresResults:
       and only the first POSTGRES_RANKED are ranked with ts_rank and
       re-ordered; later pages continue in candidate order, the order the
       ranked set was cut from, so no story is shown twice or skipped;
-    * counting stops past COUNT_LIMIT (more are never shown: MAX_PAGES);
-      past it an unfiltered search says "about N", from the index alone;
+    * the count is a window over the candidates' query, which reads every
+      match's id anyway: no second pass over the matches to count them;
     * only the shown page's stories are loaded, by id.
     """
 
-    def __init__(self, backend, queryset, parsed, order, filtered=True):
+    def __init__(self, backend, queryset, parsed, order):
         self.backend = backend
         self.loader = queryset
         self.parsed = parsed
         self.order = order
-        self.filtered = filtered
-        self.capped = False
         self.compiler_class = _extend(PostgresHeadlineWeightMixin, backend.query_compiler_class)
         self.query = build_query(parsed)
         compiler = self.compiler_class(queryset.order_by(), self.query, order_by_relevance=False)
@@ -515,35 +517,47 @@ class PostgresResults:
         )
 
     def _page_ids(self, start, size):
+        """(the ids of the stories from `start`, at most `size`; how many match in all).
+
+        The count is a window over the query that orders the candidates: that
+        query reads every match's id from the index anyway, so counting them
+        there is free, where a separate COUNT read them all again.
+        """
+        total = Window(Count("pk"))
         if self.order == NEWEST:
-            return list(
-                self.matches.order_by("-display_date", "-pk").values_list("pk", flat=True)[start : start + size]
+            rows = list(
+                self.matches.annotate(_total=total)
+                .order_by("-display_date", "-pk")
+                .values_list("pk", "_total")[start : start + size]
             )
-        candidates = self._candidates()
+            return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+        candidates = self._candidates().annotate(_total=total)
         if start >= POSTGRES_RANKED:
-            return list(candidates.values_list("pk", flat=True)[start : start + size])
-        top = list(candidates.values_list("pk", "_all_words")[:POSTGRES_RANKED])
-        position = {pk: (index, all_words) for index, (pk, all_words) in enumerate(top)}
+            rows = list(candidates.values_list("pk", "_total")[start : start + size])
+            return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+        top = list(candidates.values_list("pk", "_all_words", "_total")[:POSTGRES_RANKED])
+        if not top:
+            return [], 0
+        position = {pk: (index, all_words) for index, (pk, all_words, _total) in enumerate(top)}
+        # An ordered queryset: without one, modelsearch scores every result with its pk instead of its rank.
         ranked = self.compiler_class(
-            self.loader.order_by().filter(pk__in=list(position)), self.query, order_by_relevance=False
+            self.loader.order_by("-display_date").filter(pk__in=list(position)), self.query, order_by_relevance=False
         )
         ranked.check()
         scored = self.backend.results_class(self.backend, ranked).annotate_score("_score").get_queryset()
         scores = dict(scored.order_by().values_list("pk", "_score"))
         # All words first (the candidates' first key), then rank, then candidate order (newest first).
         ids = sorted(scores, key=lambda pk: (-position[pk][1], -scores[pk], position[pk][0]))
-        return ids[start : min(start + size, POSTGRES_RANKED)]
+        return ids[start : min(start + size, POSTGRES_RANKED)], top[0][2]
 
     def count(self):
-        counted = self.matches.values("pk")[: COUNT_LIMIT + 1].count()
-        self.capped = counted > COUNT_LIMIT
-        if not self.capped or self.filtered:
-            return counted
-        return max(counted, self._hits(self.tsquery).count())
+        return self.matches.count()
 
     def page(self, start, size):
-        ids = self._page_ids(start, size)
-        total = self.count()
+        ids, total = self._page_ids(start, size)
+        if total is None:
+            # A page past the end: the caller asks again for the last page.
+            total = self.count()
         if not ids:
             return [], total
         loaded = self.loader.filter(pk__in=ids).in_bulk()

@@ -213,7 +213,6 @@ class ResultsPage:
     number: int
     num_pages: int
     count: int
-    capped: bool = False
 
     def has_next(self):
         return self.number < self.num_pages
@@ -226,16 +225,6 @@ class ResultsPage:
 
     def previous_page_number(self):
         return self.number - 1
-
-    @property
-    def count_label(self):
-        """How many stories: exact, or past the database backend's count limit "about 4,100" / "more than 1,000"."""
-        if not self.capped:
-            return str(self.count)
-        if self.count > backends.COUNT_LIMIT + 1:
-            rounded = round(self.count, 2 - len(str(self.count)))
-            return f"about {rounded:,}"
-        return f"more than {backends.COUNT_LIMIT:,}"
 
     @property
     def start_index(self):
@@ -251,11 +240,7 @@ def paginate(results, number):
         if number > num_pages:
             number = num_pages
             items, count = results.page((number - 1) * PER_PAGE, PER_PAGE)
-    page = ResultsPage(items, number, num_pages, count)
-    # Past backends.COUNT_LIMIT the database backend stops counting: "about 4,000" (unfiltered, from the
-    # index) or "more than 1,000".
-    page.capped = getattr(results, "capped", False)
-    return page
+    return ResultsPage(items, number, num_pages, count)
 
 
 def _engine_excerpt(article):
@@ -445,8 +430,6 @@ def run(querydict, visitor=None):
     promoted_paths = [pick.page.path for pick in picks if pick.page_id]
     with backends.time_budget():
         results = backends.search(article_queryset(params, restricted, promoted_paths), parsed, params.order)
-        if isinstance(results, backends.PostgresResults):
-            results.filtered = params.filtered or bool(restricted) or bool(promoted_paths)
         page.results = paginate(results, params.page)
         if first_page and not params.filtered:
             page.authors, page.pages = others(parsed, restricted)
