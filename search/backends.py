@@ -103,7 +103,8 @@ def time_budget(milliseconds=None):
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SELECT current_setting('statement_timeout'), current_setting('max_parallel_workers_per_gather')"
+                        "SELECT current_setting('statement_timeout'), "
+                        "current_setting('max_parallel_workers_per_gather')"
                     )
                     before = cursor.fetchone()
                     # One core per search: parallel workers each rebuild the same hash of matches, which
