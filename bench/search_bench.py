@@ -232,6 +232,7 @@ def bench_under_load(env, seconds):
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "NEWSROOM_BENCH_ENDPOINTS": "1",
     }
+    manage("collectstatic", "--noinput", "-v0", env=server_env)
     command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     gunicorn = subprocess.Popen([*command, "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=server_env)
     results = {}
