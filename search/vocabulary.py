@@ -58,12 +58,16 @@ def record(article):
 def rebuild():
     """Replace the vocabulary with the words of every live article, counting the stories using each one.
 
-    PostgreSQL reads the index's own plain text (modelsearch keeps it beside
-    the vectors) through ts_stat; other databases read the articles.
+    On PostgreSQL with the database backend this reads the index's own plain
+    text (modelsearch keeps it beside the vectors) through ts_stat; otherwise
+    (SQLite, or a search server holding the index) it reads the articles.
     """
-    from news.models import ArticlePage
+    from wagtail.search.backends import get_search_backend
 
-    if connection.vendor == "postgresql":
+    from news.models import ArticlePage
+    from search.backends import is_engine
+
+    if connection.vendor == "postgresql" and not is_engine(get_search_backend()):
         from wagtail.search.models import IndexEntry
 
         content_type = ContentType.objects.get_for_model(ArticlePage)
