@@ -102,18 +102,17 @@ def time_budget(milliseconds=None):
             nested = connection.in_atomic_block
             with transaction.atomic():
                 with connection.cursor() as cursor:
+                    # One round trip: the settings as they were (to restore below), then the budget. One core per
+                    # search: parallel workers each rebuild the same hash of matches, which under load only takes
+                    # cores from the other readers' pages.
                     cursor.execute(
                         "SELECT current_setting('statement_timeout'), "
-                        "current_setting('max_parallel_workers_per_gather')"
-                    )
-                    before = cursor.fetchone()
-                    # One core per search: parallel workers each rebuild the same hash of matches, which
-                    # under load only takes cores from the other readers' pages.
-                    cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true), "
+                        "current_setting('max_parallel_workers_per_gather'), "
+                        "set_config('statement_timeout', %s, true), "
                         "set_config('max_parallel_workers_per_gather', '0', true)",
                         [str(int(budget))],
                     )
+                    before = cursor.fetchone()[:2]
                 yield
                 if nested:
                     # Inside an outer transaction (tests, ATOMIC_REQUESTS) SET LOCAL would outlive this block.
