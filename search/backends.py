@@ -525,9 +525,11 @@ class PostgresResults:
         """
         total = Window(Count("pk"))
         if self.order == NEWEST:
+            # NULLS LAST (display dates are never null) so the planner cannot walk the date index backwards and
+            # test every article against the matches one by one, as it did for a LIMIT 20 at 50,000 articles.
             rows = list(
                 self.matches.annotate(_total=total)
-                .order_by("-display_date", "-pk")
+                .order_by(F("display_date").desc(nulls_last=True), "-pk")
                 .values_list("pk", "_total")[start : start + size]
             )
             return [pk for pk, _total in rows], (rows[0][1] if rows else None)
