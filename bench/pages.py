@@ -112,6 +112,9 @@ def main():
         PAGE_CACHE_BYPASS_TOKEN=BYPASS,
         NEWSROOM_BENCH_ENDPOINTS="1",
         VIEW_RATE_LIMIT_PER_MINUTE="100000000",
+        # wrk searches from one address: search's per-address limits (search/views.py) off.
+        SEARCH_RATE_LIMIT_PER_MINUTE="0",
+        SUGGEST_RATE_LIMIT_PER_MINUTE="0",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
         LOG_LEVEL="WARNING",
     )

@@ -16,7 +16,9 @@ PARTS = [
     ("trending", ["trending_bench.py"]),
     ("embedded beacon", ["beacon_embedded.py"]),
     ("one client, many readers", ["abuse_bench.py"]),
-    ("search", ["search_bench.py"]),
+    ("search", ["search_bench.py", "--osmem"]),
+    # How search's cost grows: the same lines at 200,000 articles (seeded on the first run: slow).
+    ("search at 200,000 articles", ["search_bench.py", "--articles", "200000"]),
     ("scheduled publishing", ["scheduling.py"]),
     # 1,000 posts: the import runs at about 1 post/s today (Wagtail's add, revision and publish per
     # post), so the 10,000 would add hours to every run; `python wordpress_bench.py` alone

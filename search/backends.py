@@ -22,15 +22,16 @@ rank, and the display date.
 import contextlib
 import functools
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, IntegerField, Value, When, Window
 from django.db.models.expressions import RawSQL
 from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
 from wagtail.search.backends import get_search_backend
-from wagtail.search.query import And, Phrase, PlainText
+from wagtail.search.query import And, Not, Phrase, PlainText
 
 from search.text import ENGINE_POST_TAG, ENGINE_PRE_TAG, MAX_TERMS, STOP_WORDS, words
 
@@ -64,6 +65,78 @@ HIGHLIGHT_FIELDS = ("standfirst", "body")
 
 class SearchUnavailable(Exception):
     """The search server is down, too slow, or refused the query."""
+
+
+class SearchTooSlow(Exception):
+    """The database backend ran past the search's time budget (NEWSROOM_SEARCH_TIME_BUDGET_MS): ask for a
+    narrower search rather than keep a worker busy."""
+
+
+def _is_cancelled(error):
+    """True for a statement cancelled by statement_timeout (PostgreSQL) or the progress handler (SQLite)."""
+    cause = error.__cause__ or error
+    if getattr(cause, "sqlstate", None) == "57014":  # query_canceled
+        return True
+    return connection.vendor == "sqlite" and "interrupted" in str(error).lower()
+
+
+@contextlib.contextmanager
+def time_budget(milliseconds=None):
+    """Run the database backend's search queries within `milliseconds` (default: the setting), or raise
+    SearchTooSlow.
+
+    PostgreSQL: one transaction with `SET LOCAL statement_timeout`, so every
+    query of the search gets the budget and nothing outlives the block (and
+    no parallel workers: see below). SQLite: a progress handler
+    that interrupts the statement once the budget is spent. A search server
+    has its own timeout (SEARCH_TIMEOUT), so this does nothing there.
+    """
+    from django.conf import settings
+
+    budget = settings.NEWSROOM_SEARCH_TIME_BUDGET_MS if milliseconds is None else milliseconds
+    if is_engine(get_search_backend()) or not budget:
+        yield
+        return
+    try:
+        if connection.vendor == "postgresql":
+            nested = connection.in_atomic_block
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # One round trip: the settings as they were (to restore below), then the budget. One core per
+                    # search: parallel workers each rebuild the same hash of matches, which under load only takes
+                    # cores from the other readers' pages.
+                    cursor.execute(
+                        "SELECT current_setting('statement_timeout'), "
+                        "current_setting('max_parallel_workers_per_gather'), "
+                        "set_config('statement_timeout', %s, true), "
+                        "set_config('max_parallel_workers_per_gather', '0', true)",
+                        [str(int(budget))],
+                    )
+                    before = cursor.fetchone()[:2]
+                yield
+                if nested:
+                    # Inside an outer transaction (tests, ATOMIC_REQUESTS) SET LOCAL would outlive this block.
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT set_config('statement_timeout', %s, true), "
+                            "set_config('max_parallel_workers_per_gather', %s, true)",
+                            list(before),
+                        )
+        elif connection.vendor == "sqlite":
+            connection.ensure_connection()
+            deadline = time.monotonic() + budget / 1000
+            connection.connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+            try:
+                yield
+            finally:
+                connection.connection.set_progress_handler(None, 0)
+        else:
+            yield
+    except DatabaseError as error:
+        if _is_cancelled(error):
+            logger.warning("Search stopped at its %s ms budget", budget)
+            raise SearchTooSlow(str(error)) from error
+        raise
 
 
 def is_engine(backend):
@@ -111,6 +184,9 @@ def engine_failures():
         mark_engine_down()
         raise SearchUnavailable(str(error)) from error
     except DatabaseError as error:
+        if _is_cancelled(error):
+            logger.warning("Search stopped at its time budget: %s", error)
+            raise SearchTooSlow(str(error)) from error
         # The database backend should never fail on a reader's query (the
         # parser strips all syntax); if it does, say so in the logs and give
         # the reader the unavailable page rather than a 500.
@@ -118,11 +194,13 @@ def engine_failures():
         raise SearchUnavailable(str(error)) from error
 
 
-def build_query(parsed, all_words=False):
-    """The modelsearch query for a ParsedQuery: every phrase, and any (or all) of the words."""
+def build_query(parsed, all_words=False, excluding=True):
+    """The modelsearch query for a ParsedQuery: every phrase, any (or all) of the words, none of the -words."""
     parts = [Phrase(phrase) for phrase in parsed.phrases]
     if parsed.terms:
         parts.append(PlainText(" ".join(parsed.terms), operator="and" if all_words else "or"))
+    if excluding and parsed.excluded:
+        parts.append(Not(PlainText(" ".join(parsed.excluded), operator="or")))
     return parts[0] if len(parts) == 1 else And(parts)
 
 
@@ -139,9 +217,16 @@ class EngineQueryMixin:
 
     def get_inner_query(self):
         # modelsearch compiles And() per field (phrase and words in the same
-        # field); a story should match when they are anywhere in it.
+        # field); a story should match when they are anywhere in it, and
+        # when an excluded word is nowhere in it.
         if isinstance(self.query, And):
-            return {"bool": {"must": [self._compile_top_level(q, self.remapped_fields) for q in self.query.subqueries]}}
+            fields = self.remapped_fields
+            subqueries = self.query.subqueries
+            clauses = {"must": [self._compile_top_level(q, fields) for q in subqueries if not isinstance(q, Not)]}
+            excluded = [self._compile_top_level(q.subquery, fields) for q in subqueries if isinstance(q, Not)]
+            if excluded:
+                clauses["must_not"] = excluded
+            return {"bool": clauses}
         return super().get_inner_query()
 
     def _date_column(self):
@@ -329,6 +414,8 @@ def _database_rank():
 
 
 def _database_search(backend, queryset, parsed, order):
+    if type(backend).__name__ == "PostgresSearchBackend":
+        return PostgresResults(backend, queryset, parsed, order)
     results = _database_results(backend, build_query(parsed), queryset.order_by("-display_date"))
     if not hasattr(results, "get_queryset"):
         # The substring fallback backend (a database without full text search): no rank to order by.
@@ -339,16 +426,144 @@ def _database_search(backend, queryset, parsed, order):
     matches = results.annotate_score("_score").get_queryset()
     ordering = [_database_rank(), "-display_date", "-pk"]
     if len(parsed.terms) > 1:
-        all_words = _database_results(backend, build_query(parsed, all_words=True), queryset.order_by())
-        matches = matches.annotate(
-            _all_words=Case(
-                When(pk__in=all_words.get_queryset().values("pk"), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
+        all_words = _database_results(
+            backend, build_query(parsed, all_words=True, excluding=False), queryset.order_by()
         )
+        matches = matches.annotate(_all_words=_member_of(all_words.get_queryset().values("pk")))
         ordering.insert(0, "-_all_words")
     return Results(matches.order_by(*ordering), counter, loader=queryset)
+
+
+def _member_of(subquery):
+    return Case(When(pk__in=subquery, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+# PostgreSQL: how many of the best candidates are ranked with ts_rank (a multiple of the page size: see
+# PostgresResults).
+POSTGRES_RANKED = 200
+
+
+class PostgresResults:
+    """A reader's search on PostgreSQL full text, costing about the same for 50 matches or 50,000.
+
+    Where a search's time went on 50,000 articles (EXPLAIN ANALYZE; see
+    docs/architecture.md, "Search at scale"): modelsearch joins every
+    article to its index entry and tests `(title || body) @@ query` on the
+    joined row, so the planner walked articles and read each one's whole
+    body vector out of TOAST (about 70 µs each) instead of asking the GIN
+    index; ts_rank then read every match's vectors again, the all-words flag
+    a third time, and counting joined every match once more. Here:
+
+    * matching, the all-words flag and the headline flag are semi-joins on
+      `wagtailsearch_indexentry` that the GIN indexes answer alone
+      (`(title || body)` from search/migrations/0002, modelsearch's own on
+      `title`): no body vector is read to find, flag or count a match;
+    * candidates are ordered by (all words, a word in the headline, newest),
+      and only the first POSTGRES_RANKED are ranked with ts_rank and
+      re-ordered; later pages continue in candidate order, the order the
+      ranked set was cut from, so no story is shown twice or skipped;
+    * the count is a window over the candidates' query, which reads every
+      match's id anyway: no second pass over the matches to count them;
+    * only the shown page's stories are loaded, by id.
+    """
+
+    def __init__(self, backend, queryset, parsed, order):
+        self.backend = backend
+        self.loader = queryset
+        self.parsed = parsed
+        self.order = order
+        self.compiler_class = _extend(PostgresHeadlineWeightMixin, backend.query_compiler_class)
+        self.query = build_query(parsed)
+        compiler = self.compiler_class(queryset.order_by(), self.query, order_by_relevance=False)
+        compiler.check()
+        self.compiler = compiler
+        self.tsquery = compiler.build_tsquery(self.query, config=backend.config)
+        self.matches = queryset.order_by().filter(pk__in=self._hits(self.tsquery))
+
+    def _hits(self, tsquery, headline_only=False):
+        """Ids of the articles whose index entry matches `tsquery`: a subquery the GIN index answers alone."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.postgres.search import SearchVectorField
+        from django.db.models import IntegerField as Integer
+        from django.db.models.expressions import CombinedExpression
+        from django.db.models.functions import Cast
+        from wagtail.search.models import IndexEntry
+
+        vector = (
+            F("title")
+            if headline_only
+            else CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
+        )
+        content_type = ContentType.objects.get_for_model(self.loader.model)
+        return (
+            IndexEntry.objects.filter(content_type_id=content_type.pk)
+            .annotate(_vector=vector)
+            .filter(_vector=tsquery)
+            .annotate(_id=Cast("object_id", Integer()))
+            .values("_id")
+        )
+
+    def _all_words_flag(self):
+        if len(self.parsed.terms) < 2:
+            return Value(1, output_field=IntegerField())
+        query = build_query(self.parsed, all_words=True, excluding=False)
+        return _member_of(self._hits(self.compiler.build_tsquery(query, config=self.backend.config)))
+
+    def _candidates(self):
+        """Matches in candidate order: all words first, then a word in the headline, then newest."""
+        in_headline = _member_of(self._hits(self.tsquery, headline_only=True))
+        return self.matches.annotate(_all_words=self._all_words_flag(), _in_headline=in_headline).order_by(
+            "-_all_words", "-_in_headline", "-display_date", "-pk"
+        )
+
+    def _page_ids(self, start, size):
+        """(the ids of the stories from `start`, at most `size`; how many match in all).
+
+        The count is a window over the query that orders the candidates: that
+        query reads every match's id from the index anyway, so counting them
+        there is free, where a separate COUNT read them all again.
+        """
+        total = Window(Count("pk"))
+        if self.order == NEWEST:
+            # NULLS LAST (display dates are never null) so the planner cannot walk the date index backwards and
+            # test every article against the matches one by one, as it did for a LIMIT 20 at 50,000 articles.
+            rows = list(
+                self.matches.annotate(_total=total)
+                .order_by(F("display_date").desc(nulls_last=True), "-pk")
+                .values_list("pk", "_total")[start : start + size]
+            )
+            return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+        candidates = self._candidates().annotate(_total=total)
+        if start >= POSTGRES_RANKED:
+            rows = list(candidates.values_list("pk", "_total")[start : start + size])
+            return [pk for pk, _total in rows], (rows[0][1] if rows else None)
+        top = list(candidates.values_list("pk", "_all_words", "_total")[:POSTGRES_RANKED])
+        if not top:
+            return [], 0
+        position = {pk: (index, all_words) for index, (pk, all_words, _total) in enumerate(top)}
+        # An ordered queryset: without one, modelsearch scores every result with its pk instead of its rank.
+        ranked = self.compiler_class(
+            self.loader.order_by("-display_date").filter(pk__in=list(position)), self.query, order_by_relevance=False
+        )
+        ranked.check()
+        scored = self.backend.results_class(self.backend, ranked).annotate_score("_score").get_queryset()
+        scores = dict(scored.order_by().values_list("pk", "_score"))
+        # All words first (the candidates' first key), then rank, then candidate order (newest first).
+        ids = sorted(scores, key=lambda pk: (-position[pk][1], -scores[pk], position[pk][0]))
+        return ids[start : min(start + size, POSTGRES_RANKED)], top[0][2]
+
+    def count(self):
+        return self.matches.count()
+
+    def page(self, start, size):
+        ids, total = self._page_ids(start, size)
+        if total is None:
+            # A page past the end: the caller asks again for the last page.
+            total = self.count()
+        if not ids:
+            return [], total
+        loaded = self.loader.filter(pk__in=ids).in_bulk()
+        return [loaded[pk] for pk in ids if pk in loaded], total
 
 
 def suggest(queryset, text, limit=8, backend=None):

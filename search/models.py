@@ -59,3 +59,22 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"{self.content_type.app_label}.{self.content_type.model} {self.object_id}"
+
+
+class SearchWord(models.Model):
+    """A word the published stories use, folded (no case, no diacritics): the vocabulary "Did you mean"
+    corrects misspellings from (search/vocabulary.py).
+
+    Kept up to date as articles are saved (search/signals.py) and rebuilt
+    with `manage.py rebuild_search_words` (after a bulk import), which also
+    refreshes `articles`, how many stories use the word (a tie-breaker: of
+    two equally close words, the commoner is meant). On PostgreSQL a
+    pg_trgm GIN index on `word` finds the closest words
+    (search/migrations/0004).
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+    articles = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return self.word

@@ -20,7 +20,7 @@ from wagtail.search.utils import normalise_query_string
 from core import counters, marks
 from home.models import StandardPage
 from news.models import ArticleKind, ArticlePage, Author, SectionPage
-from search import backends
+from search import backends, vocabulary
 from search.models import HiddenSearchTerm, SearchTermDay
 from search.text import MAX_QUERY_CHARS, engine_fragment_html, excerpt, mark_terms, parse_query, raw_stream_text
 
@@ -356,10 +356,26 @@ def forget_popular_searches():
     cache.delete(POPULAR_CACHE_KEY)
 
 
+def did_you_mean(parsed):
+    """The corrected query, or None; a failure here never fails the search it accompanies."""
+    backend = get_search_backend()
+    if backends.is_engine(backend) and backends.engine_marked_down():
+        return None
+    try:
+        with transaction.atomic():
+            return vocabulary.suggestion(parsed, backend, ArticlePage)
+    except (DatabaseError, *backends.engine_errors()) as error:
+        if backends._is_cancelled(error):
+            raise
+        logger.warning("No spelling suggestion: %s", error)
+        return None
+
+
 def suggest_articles(text, limit):
     """Headlines for the overlay: only what a link needs is loaded."""
     articles = ArticlePage.objects.live().only("id", "title", "url_path", "path", "depth", "display_date")
-    return backends.suggest(_without_restricted(articles, restricted_paths()), text, limit=limit)
+    with backends.time_budget():
+        return backends.suggest(_without_restricted(articles, restricted_paths()), text, limit=limit)
 
 
 def latest_stories(count=5):
@@ -376,6 +392,8 @@ class SearchPage:
     pages: list = field(default_factory=list)
     popular: list = field(default_factory=list)
     latest: list = field(default_factory=list)
+    # "Did you mean": the query with misspelt words corrected (search/vocabulary.py), or None.
+    did_you_mean: str | None = None
 
     @property
     def empty(self):
@@ -393,7 +411,15 @@ def run(querydict, visitor=None):
     page = SearchPage(params=params, sections=sections)
     parsed = params.query
     if not parsed:
-        if params.text:
+        if parsed.only_common:
+            common = ", ".join(f"“{word}”" for word in parsed.only_common[:4])
+            params.problems.append(
+                f"{common} {'is' if len(parsed.only_common) == 1 else 'are'} too common to search for on "
+                "its own: add a more specific word, or put a phrase in quotes."
+            )
+        elif parsed.excluded:
+            params.problems.append("Type a word to search for as well as the ones to leave out (-word).")
+        elif params.text:
             params.problems.append("Type a word or two to search for: symbols on their own cannot be searched.")
         return page
     restricted = restricted_paths()
@@ -402,11 +428,13 @@ def run(querydict, visitor=None):
     # Promoted stories lead page 1 and are left out of the ranked results on every page.
     page.promoted = picks if first_page else []
     promoted_paths = [pick.page.path for pick in picks if pick.page_id]
-    results = backends.search(article_queryset(params, restricted, promoted_paths), parsed, params.order)
-    page.results = paginate(results, params.page)
+    with backends.time_budget():
+        results = backends.search(article_queryset(params, restricted, promoted_paths), parsed, params.order)
+        page.results = paginate(results, params.page)
+        if first_page and not params.filtered:
+            page.authors, page.pages = others(parsed, restricted)
+        page.did_you_mean = did_you_mean(parsed)
     decorate(page.results.object_list, parsed)
-    if first_page and not params.filtered:
-        page.authors, page.pages = others(parsed, restricted)
     if first_page:
         log_search(parsed, page.results.count + len(page.promoted), filtered=params.filtered, visitor=visitor)
     if page.empty:

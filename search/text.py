@@ -48,6 +48,10 @@ class ParsedQuery:
     text: str
     terms: tuple = ()
     phrases: tuple = ()
+    # Words typed with a leading minus ("-firms"): stories containing any of them are left out.
+    excluded: tuple = ()
+    # Common words typed on their own ("the", "and of"): too common to search for, so nothing is.
+    only_common: tuple = ()
 
     def __bool__(self):
         return bool(self.terms or self.phrases)
@@ -61,30 +65,56 @@ def _clip(term):
     return term[:MAX_TERM_CHARS]
 
 
-def parse_query(raw):
-    """Split what a reader typed into words and quoted phrases, dropping every engine's syntax.
+# A minus at the start of a word, outside quotes, leaves out the stories containing it: "fuel -subsidy".
+_EXCLUDE_RE = re.compile(r"(?:^|(?<=\s))[-−–](?=[^\W_])")
 
-    Quotes are the only syntax readers get: AND, OR, *, ~, :, brackets and
-    backslashes are just characters, so nothing they type can make a query
-    invalid on any backend.
+
+def _split_plain(part):
+    """(words to match, words to leave out) in an unquoted part of a query."""
+    plain, excluded = [], []
+    for token in part.split():
+        if _EXCLUDE_RE.match(token):
+            excluded.extend(_clip(word) for word in words(token[1:]))
+        else:
+            plain.extend(_clip(word) for word in words(token))
+    return plain, excluded
+
+
+def parse_query(raw):
+    """Split what a reader typed into words, quoted phrases and -excluded words, dropping every engine's syntax.
+
+    Quotes and a leading minus are the only syntax readers get: AND, OR, *,
+    ~, :, brackets and backslashes are just characters, so nothing they type
+    can make a query invalid on any backend. Common English words ("the",
+    "and", "of") are dropped outside phrases; typed on their own they search
+    nothing (`only_common` says which they were), as every story has them.
     """
     text = " ".join((raw or "").split())[:MAX_QUERY_CHARS]
     parts = text.translate(_QUOTES).split('"')
     # An unclosed quote quotes nothing: its text is searched as plain words.
     closed = len(parts) if len(parts) % 2 else len(parts) - 1
-    plain, phrases = [], []
+    plain, phrases, excluded = [], [], []
     for index, part in enumerate(parts):
-        part_words = [_clip(word) for word in words(part)]
-        if index % 2 and index < closed and part_words:
-            phrases.append(" ".join(part_words[:MAX_TERMS]))
+        if index % 2 and index < closed:
+            part_words = [_clip(word) for word in words(part)]
+            if part_words:
+                phrases.append(" ".join(part_words[:MAX_TERMS]))
         else:
-            plain.extend(part_words)
+            part_plain, part_excluded = _split_plain(part)
+            plain.extend(part_plain)
+            excluded.extend(part_excluded)
     phrases = list(dict.fromkeys(phrases))[:MAX_PHRASES]
     unique = list(dict.fromkeys(plain))
-    meaningful = [word for word in unique if word not in STOP_WORDS]
-    # A query of nothing but common words ("the who") still searches them.
-    terms = meaningful or ([] if phrases else unique)
-    return ParsedQuery(text=text, terms=tuple(terms[:MAX_TERMS]), phrases=tuple(phrases))
+    terms = [word for word in unique if word not in STOP_WORDS]
+    excluded = [word for word in dict.fromkeys(excluded) if word not in STOP_WORDS and word not in terms]
+    only_common = tuple(unique) if unique and not terms and not phrases else ()
+    return ParsedQuery(
+        text=text,
+        terms=tuple(terms[:MAX_TERMS]),
+        phrases=tuple(phrases),
+        excluded=tuple(excluded[:MAX_TERMS]),
+        only_common=only_common,
+    )
 
 
 def _matches(word, terms):

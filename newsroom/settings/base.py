@@ -584,6 +584,13 @@ def search_backends_from_env(environ):
 
 WAGTAILSEARCH_BACKENDS = search_backends_from_env(os.environ)
 
+# Search at scale (search/backends.py `time_budget`, search/views.py): a database-backend search
+# stops after this many milliseconds and asks the reader for a narrower search; each address may
+# search and ask for suggestions this many times a minute (429 past it). 0 switches a limit off.
+NEWSROOM_SEARCH_TIME_BUDGET_MS = int(os.environ.get("SEARCH_TIME_BUDGET_MS", 1500))
+NEWSROOM_SEARCH_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SEARCH_RATE_LIMIT_PER_MINUTE", 60))
+NEWSROOM_SUGGEST_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SUGGEST_RATE_LIMIT_PER_MINUTE", 300))
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under
 # var/celery/ (and a filesystem result backend beside it).
 CELERY_DIR = Path(os.environ.get("CELERY_DATA_DIR", VAR_DIR / "celery"))

@@ -49,10 +49,14 @@
             else input.removeAttribute("aria-activedescendant");
         }
 
-        function render(found) {
+        function render(found, correction) {
             list.textContent = "";
-            results = found;
             active = -1;
+            if (!found.length && correction && correction.url) {
+                // Nothing matches what was typed, but a story uses a word close to it: offer the corrected search.
+                found = [{ title: "Did you mean: " + correction.query + "?", url: correction.url, correction: true }];
+            }
+            results = found;
             if (!found.length) {
                 close();
                 return;
@@ -66,6 +70,7 @@
                 link.href = result.url;
                 link.tabIndex = -1;
                 link.textContent = result.title;
+                if (result.correction) option.className = "search-suggest__correction";
                 option.appendChild(link);
                 list.appendChild(option);
             });
@@ -90,7 +95,7 @@
                     return response.ok ? response.json() : { results: [] };
                 })
                 .then(function (data) {
-                    if (input.value.trim() === query) render(data.results || []);
+                    if (input.value.trim() === query) render(data.results || [], data.did_you_mean);
                 })
                 .catch(function () {
                     /* Aborted or offline: the reader can still press Enter to search. */
