@@ -215,6 +215,16 @@ class TestSeededSite:
         assert article in ArticlePage.objects.live().search(word)
         assert ReferenceIndex.get_references_for_object(article).exists()
 
+    def test_a_misspelt_search_is_offered_the_word_from_the_demo_stories(self, seeded, client):
+        """seed_demo writes in bulk, past the per-save vocabulary update: it rebuilds "Did you mean"'s words."""
+        from search.models import SearchWord
+
+        word = SearchWord.objects.filter(word__regex=r"^[a-z]{8,}$").order_by("-articles", "word").first()
+        assert word is not None
+        misspelt = word.word[:3] + word.word[4:]  # one letter dropped
+        html = client.get("/search/", {"q": misspelt}).content.decode()
+        assert "Did you mean" in html and word.word in html
+
     def test_home_section_author_and_standard_pages_are_served(self, seeded, client):
         section = SectionPage.objects.get(title="News")
         newest = section.get_articles().first()

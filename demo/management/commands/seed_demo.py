@@ -46,6 +46,7 @@ from demo.comments import seed_comments
 from demo.traffic import seed_view_history
 from home.models import HomePage, HomePageFeaturedStory, StandardPage
 from news.models import ArticleKind, ArticlePage, ArticlePageAuthor, ArticlePageTag, Author, SectionPage
+from search import vocabulary
 from site_settings.models import FooterLink, SiteSettings
 from trending.ranking import recompute_trending
 
@@ -211,6 +212,8 @@ class Command(BaseCommand):
         self.say(seed_ads().summary())
         # Reader comments, some held and some reported, so the moderation queue has work (idempotent).
         self.say(f"seed_demo: {seed_comments(seed=seed)} reader comments.")
+        # "Did you mean": the bulk writes above skip the per-save vocabulary update.
+        self.say(f"seed_demo: {vocabulary.rebuild()} words in the search vocabulary.")
 
         self.say(
             "seed_demo: created {sections} sections, {authors} authors, {articles} articles, {images} images, "
