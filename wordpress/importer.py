@@ -1,9 +1,10 @@
-"""The WordPress import: one export file in, sections, tags, authors, media, pages and articles out.
+"""The WordPress import: one export file in, sections, tags, authors, media, pages, articles and comments out.
 
 Two passes over the file (lxml iterparse, elements freed as they are read):
 the first checks the XML and collects the small things (authors, terms,
 attachments, pages); then authors, sections, tags, media and pages are
-written; the second pass streams the posts, one transaction each.
+written; the second pass streams the posts, one transaction each, each
+post's comments with it (wordpress/discussion.py has their rules).
 """
 
 import io
@@ -32,11 +33,13 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Revision, 
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.signals import page_published
 
+from comments import signals as comment_signals
+from comments.models import NAME_MAX, Comment, email_hash
 from home.models import HomePage, HomePageFeaturedStory, StandardPage
 from news.models import ArticlePage, ArticlePageAuthor, Author, SectionPage
 from search.indexing import reindex
 from search.signals import reindex_published_article
-from wordpress import wxr
+from wordpress import discussion, wxr
 from wordpress.content import Conversion, image_key, plain_text
 from wordpress.media import make_source, relative_path
 from wordpress.models import ImportedItem
@@ -643,9 +646,10 @@ class Importer:
     def import_item(self, item, kind):
         if item.status in SKIPPED_STATUSES:
             self.summary.skip(kind, item.wp_id, f"status {item.status!r}")
+            self.skip_comments(item, "its post is not imported")
             return
-        if item.comments:
-            self.summary.skipped["comments: not imported yet"] += item.comments
+        if kind != Kind.POST:
+            self.skip_comments(item, "on a page (only articles take comments)")
         row = self.mapping(kind, item.wp_id)
         existing = None
         if row is not None:
@@ -656,6 +660,8 @@ class Importer:
             self.summary.unchanged[label] += 1
             if kind == Kind.POST and item.sticky:
                 self.sticky.append(existing.pk)
+            if kind == Kind.POST:
+                self.import_comments(item, existing.pk)
             return
         title = self.title_of(item, kind)
         conversion = Conversion(target="article" if kind == Kind.POST else "standard", images=self.resolve_image)
@@ -700,6 +706,102 @@ class Importer:
         path = link_path(item.link)
         if path:
             self.redirect(path, page=page)
+        if kind == Kind.POST:
+            self.import_comments(item, page.pk)
+
+    # -- comments -------------------------------------------------------------
+
+    def skip_comments(self, item, reason):
+        for comment in item.comments:
+            self.summary.skip(Kind.COMMENT, comment.wp_id, reason)
+
+    def import_comments(self, item, article_id):
+        """The post's comments on its article, in their own savepoint: a bad one never loses the article."""
+        if item.comments:
+            self.atomic_item(Kind.COMMENT, f"on post {item.wp_id}", lambda: self.write_comments(item, article_id))
+
+    def write_comments(self, item, article_id):
+        """Create the comments not imported before (two bulk inserts: tops, then replies); see discussion.py."""
+        comments, kept = {}, {}
+        for comment in item.comments:
+            if not comment.wp_id:
+                self.summary.skip(Kind.COMMENT, "", f"no comment id (post {item.wp_id})")
+                continue
+            comments[comment.wp_id] = comment
+            reason = discussion.skip_reason(comment)
+            if reason:
+                self.summary.skip(Kind.COMMENT, comment.wp_id, reason)
+            else:
+                kept[comment.wp_id] = comment
+        if not kept:
+            return
+        known = dict(
+            ImportedItem.objects.filter(kind=Kind.COMMENT, wp_id__in=list(kept)).values_list("wp_id", "object_id")
+        )
+        # The comment that stands for each already imported one in a thread: itself, or its top.
+        present = {
+            pk: parent_id or pk
+            for pk, parent_id in Comment.objects.filter(pk__in=known.values()).values_list("pk", "parent_id")
+        }
+        resolved = {}  # wp id -> the Comment pk a reply to it attaches to
+        new = []
+        for wp_id in kept:
+            if wp_id not in known:
+                new.append(wp_id)
+            elif known[wp_id] in present:
+                resolved[wp_id] = present[known[wp_id]]
+                self.summary.unchanged["comments"] += 1
+            else:
+                # Deleted here (by a moderator, or the privacy tool): a re-run does not bring it back.
+                self.summary.skip(Kind.COMMENT, wp_id, "deleted here since it was imported, not recreated")
+        if not new:
+            return
+        chains = discussion.thread_tops(comments, kept)
+        post_date = wp_datetime(item.post_date_gmt) or wp_datetime(item.post_date) or self.now
+        tops, replies = [], []
+        for wp_id in new:
+            parents = [parent for parent in chains[wp_id] if parent in new or parent in resolved]
+            (replies if parents else tops).append((wp_id, parents[:1]))
+        created = {}  # wp id -> Comment
+        dates = {}
+        for batch in (tops, replies):
+            rows = []
+            for wp_id, parents in batch:
+                entry = kept[wp_id]
+                parent_id = None
+                if parents:
+                    top = parents[0]
+                    parent_id = created[top].pk if top in created else resolved[top]
+                email = discussion.stored_email(entry.author_email)
+                status = discussion.status_of(entry)
+                row = Comment(
+                    article_id=article_id,
+                    parent_id=parent_id,
+                    name=(plain_text(entry.author) or "Anonymous")[:NAME_MAX],
+                    email=email,
+                    email_hash=email_hash(email) if email else "",
+                    body=discussion.comment_text(entry.content),
+                    status=status,
+                    held_reason=discussion.HELD_REASONS.get(status, ""),
+                    ip_hash=discussion.hashed_ip(entry.author_ip),
+                )
+                dates[wp_id] = wp_datetime(entry.date_gmt) or wp_datetime(entry.date) or post_date
+                rows.append((wp_id, row))
+            # bulk_create sends no post_save: the article's comment block is renewed below.
+            Comment.objects.bulk_create([row for _wp_id, row in rows])
+            created.update(rows)
+        for wp_id, row in created.items():
+            row.created_at = dates[wp_id]  # auto_now_add set "now" on insert; keep WordPress's date
+        Comment.objects.bulk_update(list(created.values()), ["created_at"])
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(kind=Kind.COMMENT, wp_id=wp_id, target="comment", object_id=row.pk)
+                for wp_id, row in created.items()
+            ]
+        )
+        self.summary.created["comments"] += len(created)
+        if not self.dry_run and any(row.status == Comment.Status.APPROVED for row in created.values()):
+            comment_signals.refresh([article_id])
 
     def section_for(self, item):
         primary = self.category_ids.get(item.meta.get("_yoast_wpseo_primary_category", "").strip())

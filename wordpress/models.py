@@ -19,10 +19,11 @@ class ImportedItem(models.Model):
         CATEGORY = "category", "Category"
         TAG = "tag", "Tag"
         AUTHOR = "author", "Author"
+        COMMENT = "comment", "Comment"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     wp_id = models.CharField("WordPress id", max_length=191)
-    # What it became: a page, image, document, tag or author (see `target`).
+    # What it became: a page, image, document, tag, author or comment (see `target`).
     target = models.CharField(max_length=20)
     object_id = models.PositiveBigIntegerField()
     modified = models.CharField(max_length=32, blank=True)

@@ -35,6 +35,22 @@ class Term:
 
 
 @dataclass
+class Comment:
+    """One `wp:comment` of an item, as exported (WordPress's own values, unconverted)."""
+
+    wp_id: str
+    author: str = ""
+    author_email: str = ""
+    author_ip: str = ""
+    date_gmt: str = ""
+    date: str = ""
+    content: str = ""
+    approved: str = ""  # "1", "0", "spam", "trash", "post-trashed"
+    type: str = ""  # "" or "comment"; "pingback", "trackback", …
+    parent: str = "0"
+
+
+@dataclass
 class Item:
     wp_id: str
     post_type: str
@@ -58,7 +74,7 @@ class Item:
     categories: list = field(default_factory=list)  # [(slug, name)]
     tags: list = field(default_factory=list)  # [(slug, name)]
     meta: dict = field(default_factory=dict)
-    comments: int = 0
+    comments: list = field(default_factory=list)  # [Comment]
 
 
 def _local(tag):
@@ -138,6 +154,30 @@ def _term(element, kind):
     )
 
 
+_COMMENT_FIELDS = {
+    "comment_id": "wp_id",
+    "comment_author": "author",
+    "comment_author_email": "author_email",
+    "comment_author_IP": "author_ip",
+    "comment_date_gmt": "date_gmt",
+    "comment_date": "date",
+    "comment_approved": "approved",
+    "comment_type": "type",
+    "comment_parent": "parent",
+}
+
+
+def _comment(element):
+    comment = Comment(wp_id="")
+    for name, child in _children(element):
+        if name == "comment_content":
+            comment.content = child.text or ""
+        elif name in _COMMENT_FIELDS:
+            setattr(comment, _COMMENT_FIELDS[name], _text(child))
+    comment.parent = comment.parent or "0"
+    return comment
+
+
 def _item(element):
     item = Item(wp_id="", post_type="")
     for child in element:
@@ -197,7 +237,7 @@ def _item(element):
                 if key:
                     item.meta[key] = values.get("meta_value", "")
             elif name == "comment":
-                item.comments += 1
+                item.comments.append(_comment(child))
     return item
 
 
