@@ -58,6 +58,8 @@ MODEL_PERMISSIONS = {
         "news.delete_author",
         "news.publish_author",
         "news.unlock_author",
+        # The breaking-news strip above every page (Settings → Breaking news).
+        "site_settings.change_breakingnews",
         # Sections shape the paper: only editors add them (news/wagtail_hooks.py refuses anyone else).
         "news.add_sectionpage",
         # The trending board: pin and ban stories.

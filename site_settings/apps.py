@@ -10,9 +10,10 @@ class SiteSettingsConfig(AppConfig):
         # In ready(), as Django wants: core.purge imports Wagtail's models, which cannot
         # load while the app registry is being filled. No import cycle is involved.
         from core import purge
-        from site_settings.models import FooterLink, SiteSettings
+        from site_settings.models import BreakingNews, FooterLink, SiteSettings
 
-        # The logo, social links and footer are in fragments: a change renews them.
-        purge.renew_fragments_on_change(SiteSettings, FooterLink, skip_created=(SiteSettings,))
+        # The logo, social links, footer and breaking-news strip are in fragments: a change renews them.
+        chrome, made_empty = (SiteSettings, FooterLink, BreakingNews), (SiteSettings, BreakingNews)
+        purge.renew_fragments_on_change(*chrome, skip_created=made_empty)
         # ...and every page showing them leaves the page cache and the edge caches.
-        purge.purge_sites_on_change(SiteSettings, FooterLink, skip_created=(SiteSettings,))
+        purge.purge_sites_on_change(*chrome, skip_created=made_empty)

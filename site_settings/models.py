@@ -1,16 +1,19 @@
 """Site-wide settings every page's chrome reads: name, logo, social links, footer, ads.txt."""
 
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, PageChooserPanel, TabbedInterface
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
 from core import fragments
+from core.forms import PlausibleDatesMixin
 
 # The site's chrome in templates/base.html, built from these settings: fetched with every page.
-fragments.register("favicon", "top-bar-social", "brand", "whatsapp-cta", "site-footer", chrome=True)
+fragments.register("favicon", "top-bar-social", "brand", "whatsapp-cta", "site-footer", "breaking-news", chrome=True)
 
 
 @register_setting(icon="cog")
@@ -113,3 +116,59 @@ class FooterLink(Orderable):
     @property
     def text(self):
         return self.label or self.page.title
+
+
+class BreakingNewsForm(PlausibleDatesMixin, WagtailAdminModelForm):
+    def clean(self):
+        data = super().clean()
+        expires_at = data.get("expires_at")
+        if data.get("text") and expires_at and expires_at <= timezone.now():
+            self.add_error("expires_at", "That time is already past: choose a later one, or leave it empty.")
+        return data
+
+
+@register_setting(icon="warning")
+class BreakingNews(BaseSiteSetting):
+    """The breaking-news strip above the header of every page, until it expires or is cleared.
+
+    Saving it renews the chrome fragment and purges every page from the page
+    cache and the edge caches (site_settings/apps.py), like a publish; at its
+    expiry `site_settings.tasks.expire_breaking_news` (beat, every minute)
+    clears it the same way.
+    """
+
+    text = models.CharField(
+        "headline",
+        max_length=160,
+        blank=True,
+        help_text="Shown in a red strip above the header on every page. Empty: no strip.",
+    )
+    link = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The story the strip leads to (optional).",
+    )
+    expires_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="When the strip comes down by itself (newsroom time zone). Empty: until you clear the headline.",
+    )
+
+    base_form_class = BreakingNewsForm
+    panels = [FieldPanel("text"), PageChooserPanel("link"), FieldPanel("expires_at")]
+
+    class Meta:
+        verbose_name = "breaking news"
+        verbose_name_plural = "breaking news"
+
+    def __str__(self):
+        return self.text or "(no breaking news)"
+
+    def is_showing(self, now=None):
+        if not self.text:
+            return False
+        return self.expires_at is None or self.expires_at > (now or timezone.now())

@@ -664,6 +664,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    "expire-breaking-news": {
+        "task": "site_settings.tasks.expire_breaking_news",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Reader comments (comments/; README "Comments and moderation") ---
