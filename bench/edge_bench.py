@@ -9,13 +9,23 @@ wrk on loopback. Lines:
     static file (nginx): rps= p50_ms= p99_ms= ratio=
     spike: connections=200 seconds=10 backend_renders= errors= p99_ms=
     outage drill: gunicorn_stopped_s= served_200= errors= uncached_status=
+    database outage drill: postgres_stopped_s= served_200= errors= uncached_status= recovered_status=
 
 The spike publishes a story (its purge goes to Varnish, as in production) and sends
 200 connections at its URL: concurrent misses wait for one backend request.
 The outage drill stops gunicorn and asks for cached pages for --outage-seconds
 (60 in `make bench`): pages are stale after PAGE_S_MAXAGE (10 s here) and are then
-served in Varnish's long grace. A database outage is not drilled here: the only
-PostgreSQL on the machine is shared, and stopping it is not ours to do.
+served in Varnish's long grace.
+
+The database outage drill never touches the machine's shared PostgreSQL: it initdb's a
+private, throwaway cluster (Debian's binaries, trust auth, a free port, its socket in
+its own temporary directory; as the `postgres` user when we are root), seeds a small
+site into it, and puts its own gunicorn and Varnish in front. Cached pages are warmed,
+the cluster is stopped with `pg_ctl stop -m immediate`, and for --database-outage-seconds
+(30) the cached pages must answer 200 through Varnish while an uncached article gets our
+503 page (templates/503.html, core/errors.py). The cluster is then started again and a
+fresh, uncached article must answer 200. The cluster and its directory are always
+removed. --only-database-drill runs just this drill.
 """
 
 import argparse
@@ -35,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 from tests.edge_servers import Gunicorn, Varnish, free_port, get, stop, wait_for_port  # noqa: E402
 
 DATABASE = "newsroom_bench_edge"
+DRILL_DATABASE = "newsroom_bench_edge_drill"
 HOST = "localhost"  # the seeded Site's hostname: purges carry it, so readers do too
 NGINX_CONF = """
 worker_processes 2;
@@ -106,9 +117,11 @@ def main():
     parser.add_argument("--spike-seconds", type=int, default=10)
     parser.add_argument("--spike-connections", type=int, default=200)
     parser.add_argument("--outage-seconds", type=int, default=60)
+    parser.add_argument("--database-outage-seconds", type=int, default=30)
+    parser.add_argument("--drill-articles", type=int, default=20, help="articles seeded into the private cluster")
+    parser.add_argument("--only-database-drill", action="store_true", help="run only the database outage drill")
     args = parser.parse_args()
 
-    created = ensure_database(DATABASE)
     env = bench_env(
         DATABASE,
         DJANGO_SETTINGS_MODULE="newsroom.settings.bench",
@@ -121,6 +134,10 @@ def main():
         PAGE_S_MAXAGE="10",
         LOG_LEVEL="WARNING",
     )
+    if args.only_database_drill:
+        record("edge database outage", database_outage(args, env))
+        return 0
+    created = ensure_database(DATABASE)
     manage("migrate", "--noinput", "-v0", env=env)
     manage("createcachetable", env=env)
     if created or not _has_articles(env, args.articles):
@@ -191,6 +208,7 @@ def main():
         gunicorn.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     record("edge", results)
+    record("edge database outage", database_outage(args, env))
     return 0
 
 
@@ -253,6 +271,174 @@ def outage(args, gunicorn, varnish, paths):
         "first_error_s": first_error,
         "uncached_status": uncached,
     }
+
+
+class PrivatePostgres:
+    """A throwaway PostgreSQL cluster in a temporary directory, on a free port: ours to stop.
+
+    initdb refuses to run as root, so as root every command runs as the `postgres` user,
+    who owns the directory.
+    """
+
+    def __init__(self):
+        versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
+        if not versions:
+            raise RuntimeError("no PostgreSQL binaries under /usr/lib/postgresql/*/bin")
+        self.bin = versions[-1].parent
+        self.dir = Path(tempfile.mkdtemp(prefix="newsroom-drill-pg-"))
+        self.data = self.dir / "data"
+        self.log = self.dir / "postgres.log"
+        self.port = free_port()
+        self.as_user = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self.initialised = False
+
+    def _run(self, tool, *args):
+        command = [*self.as_user, str(self.bin / tool), *args]
+        out = subprocess.run(command, cwd=self.dir, capture_output=True, text=True)
+        if out.returncode:
+            log = self.log.read_text() if self.log.exists() else ""
+            raise RuntimeError(f"{tool} failed: {out.stdout}{out.stderr}{log[-2000:]}")
+
+    def url(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self):
+        if not self.initialised:
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+            self.initialised = True
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += " -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+
+    def stop(self, mode="immediate"):
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def destroy(self):
+        if self.initialised and (self.data / "postmaster.pid").exists():
+            try:
+                self.stop()
+            except RuntimeError as error:
+                print(f"database outage drill: {error}", file=sys.stderr)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# Run in the drill's site: its caches emptied, then the pages the drill asks for as JSON.
+DRILL_PATHS = """
+import json
+from django.core.cache import caches
+from news.models import ArticlePage, SectionPage
+for alias in ("pages", "fragments"):
+    caches[alias].clear()
+section = max(SectionPage.objects.live().filter(depth=3), key=lambda s: s.get_articles().count())
+articles = [a.url for a in ArticlePage.objects.listing()[:3]]
+print(json.dumps({"home": "/", "section": section.url, "articles": articles}))
+"""
+
+
+def database_outage(args, base_env):
+    """A private cluster stopped under the site: cached pages serve, an uncached one gets our 503 page."""
+    import json
+
+    import psycopg
+
+    cluster = PrivatePostgres()
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-drill-"))
+    workdir.chmod(0o755)
+    gunicorn = varnish = None
+    try:
+        cluster.start()
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{DRILL_DATABASE}"')
+        env = {
+            **base_env,
+            "DATABASE_URL": cluster.url(DRILL_DATABASE),
+            # Its own Redis database: the pages cached by the rest of the bench are not this site's.
+            "REDIS_URL": os.environ.get("BENCH_EDGE_DRILL_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        }
+        env.pop("REDIS_CACHE_URL", None)
+        env.pop("FRONTEND_CACHE_VARNISH_URLS", None)
+        print(f"database outage drill: seeding {args.drill_articles} articles into a private cluster...", flush=True)
+        manage("migrate", "--noinput", "-v0", env=env)
+        manage("createcachetable", env=env)
+        manage("collectstatic", "--noinput", "-v0", env=env)
+        subprocess.run(
+            [sys.executable, "manage.py", "seed_demo", "--articles", str(args.drill_articles)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        out = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", DRILL_PATHS],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        found = json.loads(out.stdout.strip().splitlines()[-1])
+        warm_article, uncached_path, fresh_path = found["articles"]
+        cached = [found["home"], found["section"], warm_article]
+
+        gunicorn = Gunicorn(workdir / "gunicorn", env, workers=2, threads=1)
+        varnish = Varnish(gunicorn.port)
+        headers = {"Host": HOST, "Accept-Encoding": "gzip"}
+        for path in cached:
+            for _ in range(2):
+                status, _, _ = get(varnish.url + path, headers)
+                if status != 200:
+                    log = gunicorn.log.read_text()[-3000:]
+                    raise RuntimeError(f"database outage drill: warming {path} answered {status}\n{log}")
+
+        cluster.stop("immediate")
+        stopped = time.monotonic()
+        ok = errors = 0
+        while time.monotonic() - stopped < args.database_outage_seconds:
+            for path in cached:
+                status, _, _ = get(varnish.url + path, headers)
+                if status == 200:
+                    ok += 1
+                else:
+                    errors += 1
+            time.sleep(0.5)
+        uncached, _, body = get(varnish.url + uncached_path, headers)
+        our_page = b"<title>Back in a moment | Newsroom</title>" in body
+        postgres_stopped = round(time.monotonic() - stopped, 1)
+
+        cluster.start()
+        started = time.monotonic()
+        recovered = None
+        while time.monotonic() - started < 60:
+            recovered, _, _ = get(varnish.url + fresh_path, headers)
+            if recovered == 200:
+                break
+            time.sleep(1)
+        recovered_s = round(time.monotonic() - started, 1)
+        print(
+            f"database outage drill: postgres_stopped_s={postgres_stopped} served_200={ok} errors={errors} "
+            f"uncached_status={uncached} recovered_status={recovered} "
+            f"uncached_our_503_page={'yes' if our_page else 'no'} recovered_s={recovered_s}",
+            flush=True,
+        )
+        return {
+            "postgres_stopped_s": postgres_stopped,
+            "served_200": ok,
+            "errors": errors,
+            "uncached_status": uncached,
+            "uncached_our_503_page": our_page,
+            "recovered_status": recovered,
+            "recovered_s": recovered_s,
+        }
+    finally:
+        if varnish is not None:
+            varnish.stop()
+        if gunicorn is not None:
+            gunicorn.stop()
+        cluster.destroy()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _has_articles(env, wanted):
