@@ -8,8 +8,10 @@ editor's publish sends them.
 """
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from wagtail.models import PageViewRestriction, Site
@@ -20,7 +22,8 @@ from tests.edge_servers import VARNISHD, Gunicorn, Varnish, get, request
 from tests.fixtures.celery_worker import test_database_url as database_url_for_children
 from tests.helpers import wait_until
 
-HOST = "localhost"  # bootstrap_site's Site: purges carry this Host, so readers do too
+# bootstrap_site's Site (from SITE_URL): purges carry its host and port, so readers do too.
+HOST = urlsplit(django_settings.NEWSROOM_SITE_URL).netloc
 
 
 @pytest.fixture

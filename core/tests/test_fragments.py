@@ -31,8 +31,11 @@ def paper(home_page):
 
 
 def comparable(html):
-    """The page without what differs on every render by design: signed ad tokens and the no-JS ad pick."""
+    """The page without what differs on every render by design: signed ad tokens and the no-JS ad pick,
+    and the tokens signed with the second they were made (the view beacon's, the comment form's)."""
     html = re.sub(r'data-impression="[^"]*"', "", html)
+    html = re.sub(r'data-view-token="[^"]*"', "", html)
+    html = re.sub(r'name="token" value="[^"]*"', "", html)
     html = re.sub(r"/ads/click/[^\"]+", "", html)
     return re.sub(r"<noscript>.*?</noscript>", "", html, flags=re.S)
 
