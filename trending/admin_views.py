@@ -30,7 +30,8 @@ def sparkline_points(series, width=120, height=24):
 
 
 class OverrideForm(forms.Form):
-    article = forms.IntegerField(widget=forms.HiddenInput)
+    # Bounded: a page id past PostgreSQL's integer range would be a database error, not "no such story".
+    article = forms.IntegerField(widget=forms.HiddenInput, max_value=2**31 - 1)
     action = forms.ChoiceField(choices=[(TrendingOverride.PIN, "Pin"), (TrendingOverride.BAN, "Ban")])
     position = forms.IntegerField(min_value=1, max_value=20, required=False)
     hours = forms.IntegerField(min_value=1, max_value=24 * 14, initial=6, label="For (hours)")
@@ -107,7 +108,7 @@ class TrendingBoardView(PermissionRequiredMixin, WagtailAdminTemplateMixin, Temp
         query = self.request.GET.get("q", "").strip()[:200]
         chosen = self.request.GET.get("article", "")
         found = find_live_stories(query) if query else []
-        if chosen.isdigit():
+        if chosen.isdigit() and int(chosen) < 2**31:
             found = [*ArticlePage.objects.live().filter(pk=int(chosen)), *found]
         context.update(
             {

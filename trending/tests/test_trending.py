@@ -462,6 +462,14 @@ def test_editors_find_any_live_story_on_the_board_and_pin_it(client, newsroom, h
     assert TrendingOverride.objects.get(article=outside).position == 2
     assert outside.pk in [item["article"] for item in TrendingList.objects.get(scope="site").items]
 
+    # Ids past the database's integer range are no story, not a server error.
+    huge = "9" * 20
+    assert client.get("/admin/trending/", {"article": huge}).status_code == 200
+    response = client.post(
+        "/admin/trending/overrides/", {"article": huge, "action": "pin", "position": 1, "hours": 1}, follow=True
+    )
+    assert response.status_code == 200
+
     # A story that is not live is refused with a message, and nothing is stored.
     before = TrendingOverride.objects.count()
     response = client.post(
