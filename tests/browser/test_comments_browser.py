@@ -102,6 +102,8 @@ def test_posting_with_and_without_javascript_on_a_phone_and_a_desktop(
                 assert not reader.overflowing_elements()
                 reader.screenshot("comments-nojs-posted")
             with subtests.test("a link-stuffed comment gets the form back with the error (no JS)", width=width):
+                # The article just came back with a new form: its minimum time on the page starts again.
+                page.wait_for_timeout(1100)
                 fill(page, "Spammer", "http://a.example http://b.example http://c.example")
                 with page.expect_navigation():
                     page.click(".comment-form__submit")
